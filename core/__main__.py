@@ -1,0 +1,118 @@
+"""Command-line interface: ``python -m core summary INPUT... --out summary.csv``.
+
+Exit codes: 0 success; 2 unreadable or invalid input or bad options (one Russian line on stderr
+naming the file, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+import pandas as pd
+
+from core.exports import summary_csv
+from core.model import Metadata, ParsedFile
+from core.names import canonical_subject, canonical_year
+from core.problems import ParseError, Severity, format_problem
+from core.readers import parse_file
+from core.summary import count_summary, fill_teachers, summary_table
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_INPUT = 2
+EXIT_INTERNAL = 1
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_INPUT, f"ошибка в параметрах командной строки: {message}\n")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m core", description="ВСОКО: расчёт показателей из файлов")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    summary = sub.add_parser("summary", help="сводка показателей (summary.csv)")
+    summary.add_argument("inputs", nargs="+", metavar="INPUT", help="файлы .xlsx/.xls/.ods/.csv")
+    summary.add_argument("--out", default="-", help="куда записать CSV (по умолчанию stdout)")
+    summary.add_argument("--year", default="", help="учебный год, если его нет в файле: 2024/2025")
+    summary.add_argument("--subject", default="", help="предмет, если его нет в файле")
+    summary.add_argument("--grade", type=int, default=None, help="параллель (номер класса)")
+    summary.add_argument("--school", default="", help="название школы, если его нет в файле")
+    return parser
+
+
+def _metadata(args: argparse.Namespace) -> Metadata:
+    year = ""
+    if args.year:
+        year = canonical_year(args.year) or ""
+        if not year:
+            raise SystemExit(_fail(f"неверный учебный год «{args.year}»: ожидается вида 2024/2025"))
+    subject = canonical_subject(args.subject)[0] if args.subject else ""
+    return Metadata(school=args.school, year=year, subject=subject, grade=args.grade)
+
+
+def _fail(message: str) -> int:
+    print(message.replace("\n", " "), file=sys.stderr)
+    return EXIT_INPUT
+
+
+def read_inputs(paths: Sequence[str], metadata: Metadata) -> list[ParsedFile]:
+    """Parse every input; raise ParseError on the first unreadable or invalid one."""
+    parsed: list[ParsedFile] = []
+    for raw in paths:
+        path = Path(raw)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            reason = "файл не найден" if isinstance(exc, FileNotFoundError) else "файл не читается"
+            raise ParseError(path.name, reason) from exc
+        result = parse_file(data, path.name, metadata=metadata)
+        errors = [p for p in result.problems if p.severity is Severity.ERROR]
+        if errors:
+            more = f" (и ещё ошибок: {len(errors) - 1})" if len(errors) > 1 else ""
+            raise ParseError(path.name, format_problem(errors[0]).split(": ", 1)[-1] + more,
+                             sheet=errors[0].sheet, row=errors[0].row, column=errors[0].column)
+        parsed.append(result)
+    return parsed
+
+
+def _summary(args: argparse.Namespace) -> int:
+    files = read_inputs(args.inputs, _metadata(args))
+    for f in files:
+        for p in f.problems:
+            print("предупреждение: " + format_problem(p), file=sys.stderr)
+    results = pd.concat([f.results for f in files], ignore_index=True)
+    load = pd.concat([f.teacher_load for f in files], ignore_index=True)
+    results = fill_teachers(results, load)
+    data = summary_csv(summary_table(count_summary(results)))
+    if args.out == "-":
+        sys.stdout.buffer.write(data)
+    else:
+        try:
+            Path(args.out).write_bytes(data)
+        except OSError:
+            return _fail(f"не удалось записать файл «{args.out}»")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _build_parser().parse_args(argv)
+    try:
+        if args.command == "summary":
+            return _summary(args)
+    except ParseError as exc:
+        return _fail(str(exc))
+    except Exception as exc:  # last resort: a one-line message, never a traceback
+        print(f"внутренняя ошибка при обработке: {type(exc).__name__}: {exc}".replace("\n", " "),
+              file=sys.stderr)
+        return EXIT_INTERNAL
+    return EXIT_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""Indicators of METHODOLOGY.md §2.1, computed from mark counts.
+
+The counts may come from pandas (:func:`count_marks`) or from an SQL ``GROUP BY`` in the store;
+both go through :func:`compute_indicators`, so the two paths cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+__all__ = [
+    "COUNT_COLUMNS",
+    "INDICATOR_COLUMNS",
+    "SOU_WEIGHTS",
+    "Indicators",
+    "MarkCounts",
+    "add_indicators",
+    "compute_indicators",
+    "count_marks",
+]
+
+# СОУ weights (В.П. Симонов) — METHODOLOGY §2.3, source: «Сетевой город» help page
+# «Формулы показателей успеваемости» (official, vendor). «1» weighs like н/а.
+SOU_WEIGHTS = {"5": 100, "4": 64, "3": 36, "2": 16, "1": 7, "н/а": 7}
+
+# Columns of a counts table; ``pupils`` counts every pupil row in the group (осв and empty too).
+COUNT_COLUMNS = ("pupils", "n5", "n4", "n3", "n2", "n1", "n_na", "n_exempt", "n_pass", "n_fail")
+_TOKEN_COLUMN = {"5": "n5", "4": "n4", "3": "n3", "2": "n2", "1": "n1", "н/а": "n_na",
+                 "осв": "n_exempt", "зач": "n_pass", "незач": "n_fail"}
+INDICATOR_COLUMNS = ("n", "pass_rate", "quality", "sou", "mean")
+
+
+@dataclass(frozen=True)
+class MarkCounts:
+    """Pupil counts by term mark in one group (class × subject × period, or any other)."""
+
+    pupils: int = 0
+    n5: int = 0
+    n4: int = 0
+    n3: int = 0
+    n2: int = 0
+    n1: int = 0
+    n_na: int = 0
+    n_exempt: int = 0
+    n_pass: int = 0
+    n_fail: int = 0
+
+
+@dataclass(frozen=True)
+class Indicators:
+    """N and the indicators; percentages are unrounded (round at display/export)."""
+
+    n: int
+    pass_rate: float | None  # % успеваемости = (n5+n4+n3)/N·100
+    quality: float | None  # % качества = (n5+n4)/N·100
+    sou: float | None  # СОУ = (100·n5 + 64·n4 + 36·n3 + 16·n2 + 7·(n1 + n_na))/N
+    mean: float | None  # средний балл = Σ numeric marks / count of numeric marks
+
+
+def compute_indicators(c: MarkCounts) -> Indicators:
+    """METHODOLOGY §2.1, default variant A: н/а in N, осв and "no mark" out of N.
+
+    «1» is a failing mark: in N, not in успеваемость, weight 7 in СОУ (§2.3), in the mean.
+    """
+    n = c.n5 + c.n4 + c.n3 + c.n2 + c.n1 + c.n_na
+    numeric = c.n5 + c.n4 + c.n3 + c.n2 + c.n1
+    if n == 0:
+        return Indicators(0, None, None, None, None)
+    pass_rate = (c.n5 + c.n4 + c.n3) / n * 100
+    quality = (c.n5 + c.n4) / n * 100
+    sou = (100 * c.n5 + 64 * c.n4 + 36 * c.n3 + 16 * c.n2 + 7 * (c.n1 + c.n_na)) / n
+    mean = ((5 * c.n5 + 4 * c.n4 + 3 * c.n3 + 2 * c.n2 + c.n1) / numeric) if numeric else None
+    return Indicators(n, pass_rate, quality, sou, mean)
+
+
+def count_marks(results: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Counts per group of a results table (columns ``by`` + :data:`COUNT_COLUMNS`).
+
+    Tokens other than those of :data:`COUNT_COLUMNS` («», «долг») count only in ``pupils``.
+    """
+    frame = results[by + ["mark"]].copy()
+    frame["_col"] = frame["mark"].map(_TOKEN_COLUMN)
+    pupils = frame.groupby(by, dropna=False, sort=True).size().rename("pupils")
+    marks = (frame.dropna(subset=["_col"])
+             .groupby(by + ["_col"], dropna=False).size().unstack("_col", fill_value=0))
+    out = pd.concat([pupils, marks], axis=1).fillna(0)
+    for col in COUNT_COLUMNS:
+        if col not in out.columns:
+            out[col] = 0
+    out = out[list(COUNT_COLUMNS)].astype("int64").reset_index()
+    return out
+
+
+def add_indicators(counts: pd.DataFrame) -> pd.DataFrame:
+    """A counts table with :data:`INDICATOR_COLUMNS` appended (NaN where N = 0)."""
+    values = [
+        compute_indicators(MarkCounts(**{c: int(row[c]) for c in COUNT_COLUMNS}))
+        for row in counts[list(COUNT_COLUMNS)].to_dict("records")
+    ]
+    out = counts.copy()
+    out["n"] = [v.n for v in values]
+    for col in ("pass_rate", "quality", "sou", "mean"):
+        out[col] = pd.Series([getattr(v, col) for v in values], index=out.index, dtype="float64")
+    return out

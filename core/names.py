@@ -1,0 +1,203 @@
+"""Names from the domain: header text, class labels, subjects, periods, procedures, years.
+
+Rules from FORMATS.md §0.2–0.3 and §12.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from core.tokens import cell_text
+
+__all__ = [
+    "INDEPENDENT_PROCEDURES",
+    "PERIODS",
+    "TERM_PROCEDURE",
+    "ClassLabel",
+    "canonical_period",
+    "canonical_procedure",
+    "canonical_subject",
+    "canonical_year",
+    "grade_of",
+    "normalize_header",
+    "parse_class_label",
+    "period_order",
+    "teacher_short_name",
+]
+
+_WS = re.compile(r"\s+")
+
+
+def normalize_header(value: object) -> str:
+    """Lower case, ё→е, whitespace collapsed (incl. newlines), trailing dots/colons stripped."""
+    text = cell_text(value).lower().replace("ё", "е")
+    text = _WS.sub(" ", text).strip()
+    return text.rstrip(".:").strip()
+
+
+# Latin look-alikes of Cyrillic capitals (FORMATS §0.3).
+_LOOKALIKE = str.maketrans({"A": "А", "B": "В", "C": "С", "E": "Е", "K": "К", "M": "М", "H": "Н",
+                            "O": "О", "P": "Р", "T": "Т", "X": "Х", "Y": "У"})
+_CLASS = re.compile(r'^(\d{1,2})\s*[-–\s"«»\']*\s*([А-ЯЁ]{0,2}|\d{0,1})\s*["»\']?\s*(?:класс|кл\.?)?$')
+_LETTER_ONLY = re.compile(r"^([А-ЯЁ])$")
+_NO_LETTER = {"НЕТ", "-", ""}
+
+
+@dataclass(frozen=True)
+class ClassLabel:
+    label: str  # canonical «8А», «11» (no letter), or the raw text when not understood
+    grade: int | None
+    understood: bool
+
+
+def parse_class_label(value: object, *, grade: int | None = None) -> ClassLabel:
+    """Canonical class label from `8А`, `8 а`, `8-А`, `8A`, `11`, `А` (+ grade), `нет` (+ grade)."""
+    raw = cell_text(value)
+    text = raw.upper().translate(_LOOKALIKE).replace("Ё", "Е")
+    text = _WS.sub(" ", text).strip()
+    if text.endswith(" КЛАСС"):
+        text = text[: -len(" КЛАСС")].strip()
+    if text in _NO_LETTER:
+        if grade is not None and text:
+            return ClassLabel(str(grade), grade, True)
+        return ClassLabel(raw, grade, False)
+    m = _CLASS.match(text)
+    if m:
+        g = int(m.group(1))
+        if 1 <= g <= 12:
+            return ClassLabel(f"{g}{m.group(2)}", g, True)
+    m = _LETTER_ONLY.match(text)
+    if m and grade is not None:
+        return ClassLabel(f"{grade}{m.group(1)}", grade, True)
+    return ClassLabel(raw, grade, False)
+
+
+def grade_of(label: str) -> int | None:
+    m = re.match(r"^(\d{1,2})", label or "")
+    return int(m.group(1)) if m else None
+
+
+@lru_cache(maxsize=1)
+def _subject_synonyms() -> dict[str, str]:
+    text = resources.files("core.data").joinpath("subjects.csv").read_text(encoding="utf-8")
+    table: dict[str, str] = {}
+    for row in csv.DictReader(text.splitlines()):
+        canonical = row["canonical"].strip()
+        table[normalize_header(canonical)] = canonical
+        table[normalize_header(row["synonym"])] = canonical
+    return table
+
+
+def known_subjects() -> set[str]:
+    return set(_subject_synonyms().values())
+
+
+def canonical_subject(value: object) -> tuple[str, bool]:
+    """(canonical name, known). Unknown names are kept as written (trimmed) for the user to map."""
+    raw = _WS.sub(" ", cell_text(value)).strip()
+    key = normalize_header(raw)
+    table = _subject_synonyms()
+    if key in table:
+        return table[key], True
+    # «Русскому языку», «по математике»: strip a leading «по» and try dative/prepositional endings.
+    key2 = re.sub(r"^по\s+", "", key)
+    for variant in (key2, re.sub(r"ому языку$", "ий язык", key2), re.sub(r"е$", "а", key2),
+                    re.sub(r"и$", "я", key2), re.sub(r"ии$", "ия", key2)):
+        if variant in table:
+            return table[variant], True
+    return raw, False
+
+
+# Canonical periods in display order (summary.csv «Период»).
+PERIODS = (
+    "1 четверть", "2 четверть", "3 четверть", "4 четверть",
+    "1 полугодие", "2 полугодие",
+    "1 триместр", "2 триместр", "3 триместр",
+    "Год", "Итоговая",
+)
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
+_PERIOD_RE = re.compile(
+    r"^(i{1,3}|iv|[1-4])\s*-?\s*(?:я|й|ая|ое)?\s*(четв|ч|полуг|пол|п/г|трим|тр)[а-я.]*$"
+)
+
+
+def canonical_period(value: object) -> str | None:
+    """«1 Четверть», «I полугодие», «1ч», «год», «Год. оценка», «итог» → canonical; else ``None``."""
+    key = normalize_header(value)
+    if not key:
+        return None
+    if key in {"год", "годовая", "годовая отметка", "год. оценка", "год оценка", "годовая оценка"}:
+        return "Год"
+    if key in {"итог", "итоговая", "итоговая отметка", "итог. оценка", "итог оценка",
+               "итоговая оценка"}:
+        return "Итоговая"
+    m = _PERIOD_RE.match(key)
+    if m:
+        number = _ROMAN.get(m.group(1), m.group(1))
+        kind = m.group(2)
+        if kind.startswith("ч"):
+            name = f"{number} четверть"
+        elif kind.startswith("п"):
+            name = f"{number} полугодие"
+        else:
+            name = f"{number} триместр"
+        return name if name in PERIODS else None
+    return None
+
+
+def period_order(period: str) -> int:
+    return PERIODS.index(period) if period in PERIODS else len(PERIODS)
+
+
+TERM_PROCEDURE = "Отметки за период"
+INDEPENDENT_PROCEDURES = ("ВПР", "ОГЭ", "ЕГЭ", "Контрольная работа")
+_TERM_KINDS = {"четвертная", "полугодовая", "триместровая", "годовая", "итоговая",
+               "отметки за период", "отметка за период", "промежуточная аттестация"}
+_KR_KINDS = re.compile(r"^(входная|административная|итоговая|контрольная)\s*(кр|к/р|контрольная работа)?$"
+                       r"|^кр$|^контрольная работа$")
+
+
+def canonical_procedure(value: object) -> str:
+    """Term-mark kinds → «Отметки за период»; ВПР/ОГЭ/ЕГЭ; КР kinds → «Контрольная работа»;
+    anything else kept as written."""
+    raw = _WS.sub(" ", cell_text(value)).strip()
+    key = normalize_header(raw)
+    if key in _TERM_KINDS:
+        return TERM_PROCEDURE
+    for name in ("ВПР", "ОГЭ", "ЕГЭ"):
+        if key == name.lower() or key.startswith(name.lower() + " "):
+            return name
+    if _KR_KINDS.match(key) or key.endswith(" кр"):
+        return "Контрольная работа"
+    return raw
+
+
+_YEAR = re.compile(r"(20\d\d)\s*[/\-–—]\s*(20\d\d|\d\d)")
+
+
+def canonical_year(value: object) -> str | None:
+    """«2024/2025», «2024-2025», «2024–25» → «2024/2025»; ``None`` when absent or inconsistent."""
+    m = _YEAR.search(cell_text(value))
+    if not m:
+        return None
+    first = int(m.group(1))
+    second_raw = m.group(2)
+    second = int(second_raw) if len(second_raw) == 4 else 2000 + int(second_raw)
+    if second != first + 1:
+        return None
+    return f"{first}/{second}"
+
+
+def teacher_short_name(value: object) -> str:
+    """«Иванова Ирина Ивановна» → «Иванова И.И.»; «Иванова И. И.» → «Иванова И.И.»."""
+    text = _WS.sub(" ", cell_text(value)).strip()
+    if not text:
+        return ""
+    parts = text.replace(".", ". ").split()
+    surname, rest = parts[0], parts[1:]
+    initials = "".join(p[0].upper() + "." for p in rest if p.strip("."))
+    return f"{surname} {initials}".strip()

@@ -1,0 +1,125 @@
+"""Readers: each recognises its layout by content (header signature) and turns sheets into
+canonical tables. :func:`parse_file` is the single entry point: bytes → :class:`ParsedFile`.
+
+A reader module provides ``LAYOUT``, ``TITLE``, ``detect(sheets) -> bool`` and
+``parse(sheets, *, file_name, metadata) -> (dict of canonical frames, problems)``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from types import ModuleType
+
+import pandas as pd
+
+from core.model import (
+    DESTINATION_COLUMNS,
+    LESSON_COLUMNS,
+    LOAD_COLUMNS,
+    TASK_COLUMNS,
+    Metadata,
+    ParsedFile,
+    empty_frame,
+    results_frame,
+)
+from core.names import canonical_subject, known_subjects, parse_class_label
+from core.problems import Problem, Severity, UnknownLayoutError
+from core.readers import load, template
+from core.scales import Scale, find_scale, vpr_year
+from core.workbook import DEFAULT_MAX_BYTES, Sheet, read_workbook
+
+__all__ = ["READERS", "apply_metadata", "detect_layout", "parse_file", "parse_sheets"]
+
+# Order matters: the most specific signatures first; the generic ones last.
+READERS: list[ModuleType] = [template, load]
+
+
+def detect_layout(sheets: list[Sheet]) -> ModuleType | None:
+    for reader in READERS:
+        if reader.detect(sheets):
+            return reader
+    return None
+
+
+def parse_sheets(sheets: list[Sheet], *, file_name: str, sha256: str = "",
+                 metadata: Metadata = Metadata(), scales: tuple[Scale, ...] = ()) -> ParsedFile:
+    reader = detect_layout(sheets)
+    if reader is None:
+        raise UnknownLayoutError(
+            file_name, "формат файла не распознан: не найдена строка заголовков ни одного "
+                       "известного макета (шаблон ВСОКО, «Сетевой город», ФИС ОКО, протоколы "
+                       "ОГЭ/ЕГЭ, нагрузка учителей); сопоставьте столбцы вручную")
+    frames, problems = reader.parse(sheets, file_name=file_name, metadata=metadata)
+    parsed = ParsedFile(
+        file_name=file_name, sha256=sha256, layout=reader.LAYOUT, layout_title=reader.TITLE,
+        results=frames.get("results", results_frame([])),
+        tasks=frames.get("tasks", empty_frame(TASK_COLUMNS)),
+        lessons=frames.get("lessons", empty_frame(LESSON_COLUMNS)),
+        teacher_load=frames.get("teacher_load", empty_frame(LOAD_COLUMNS)),
+        destinations=frames.get("destinations", empty_frame(DESTINATION_COLUMNS)),
+        problems=tuple(problems), metadata=metadata,
+    )
+    return apply_metadata(parsed, metadata, scales=scales)
+
+
+def parse_file(data: bytes, file_name: str, *, metadata: Metadata = Metadata(),
+               max_bytes: int = DEFAULT_MAX_BYTES, scales: tuple[Scale, ...] = ()) -> ParsedFile:
+    """Bytes of one upload → canonical tables and problems.
+
+    Raises :class:`~core.problems.ParseError` (with a Russian message naming the file) when the
+    file cannot be read at all or its layout is not recognised.
+    """
+    sheets = read_workbook(data, file_name, max_bytes=max_bytes)
+    return parse_sheets(sheets, file_name=file_name, sha256=hashlib.sha256(data).hexdigest(),
+                        metadata=metadata, scales=scales)
+
+
+def apply_metadata(parsed: ParsedFile, metadata: Metadata, *,
+                   scales: tuple[Scale, ...] = ()) -> ParsedFile:
+    """Fill what the file lacks from ``metadata``, derive ВПР marks from a known scale, and note
+    unknown subjects. Values present in the file are never overwritten."""
+    results = parsed.results.copy()
+    problems: list[Problem] = []
+    if not results.empty:
+        for col, value in (("school", metadata.school), ("year", metadata.year),
+                           ("subject", metadata.subject), ("procedure", metadata.procedure),
+                           ("date", metadata.date)):
+            if value:
+                results.loc[results[col] == "", col] = value
+        if metadata.grade is not None:
+            no_grade = results["grade"].isna()
+            fixed = [parse_class_label(v, grade=metadata.grade)
+                     for v in results.loc[no_grade, "class_label"]]
+            results.loc[no_grade, "class_label"] = [f.label for f in fixed]
+            results.loc[no_grade, "grade"] = [f.grade for f in fixed]
+        results["subject"] = [canonical_subject(s)[0] if s else s for s in results["subject"]]
+        _derive_vpr_marks(results, parsed, scales, problems)
+        known = known_subjects()
+        for subject in sorted({s for s in results["subject"] if s and s not in known}):
+            problems.append(Problem(file=parsed.file_name, column="Предмет", value=subject,
+                                    message="предмет не найден в справочнике; он сохранится "
+                                            "под этим названием"))
+    return replace(parsed, results=results, metadata=metadata,
+                   problems=parsed.problems + tuple(problems))
+
+
+def _derive_vpr_marks(results: pd.DataFrame, parsed: ParsedFile, scales: tuple[Scale, ...],
+                      problems: list[Problem]) -> None:
+    need = (results["procedure"] == "ВПР") & (results["mark"] == "") & results[
+        "primary_score"].notna()
+    if not need.any():
+        return
+    for (year, subject, grade), idx in results[need].groupby(
+            ["year", "subject", "grade"], dropna=False).groups.items():
+        scale = find_scale(year=vpr_year(str(year)), subject=str(subject),
+                           grade=None if pd.isna(grade) else int(grade), extra=scales)
+        if scale is None:
+            problems.append(Problem(
+                file=parsed.file_name, severity=Severity.WARNING, column="Отметка",
+                message=f"нет шкалы перевода баллов ВПР для «{subject}», {grade} класс, "
+                        f"{year}: отметки не выведены, показаны только первичные баллы; "
+                        f"добавьте шкалу в настройках или загрузите отчёт с отметками"))
+            continue
+        marks = [scale.mark_for(float(s)) for s in results.loc[idx, "primary_score"]]
+        results.loc[idx, "mark"] = [str(m) if m is not None else "" for m in marks]

@@ -1,0 +1,258 @@
+"""Bytes → sheets of cells, whatever the file type (FORMATS.md §0.1).
+
+The type is decided by the first bytes, never by the extension: xlsx/xlsm/ods (zip), legacy
+.xls (OLE), HTML saved as .xls, CSV (UTF-8 or cp1251, «;» or «,»). Spreadsheets are read with
+python-calamine (fast; gives cached formula values and merged ranges).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from core.problems import (
+    ArchiveBombError,
+    EncryptedFileError,
+    FileTooLargeError,
+    UnreadableFileError,
+)
+from core.tokens import cell_text
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "Sheet",
+    "detect_file_type",
+    "read_workbook",
+]
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024  # configured upload limit (settings may lower it)
+MAX_UNCOMPRESSED = 400 * 1024 * 1024  # declared size of all archive members
+MAX_RATIO = 200  # declared uncompressed / compressed for one big member
+
+Cell = object
+_MergedRange = tuple[tuple[int, int], tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A rectangular grid of raw cell values (str, int, float, bool, or «» for empty).
+
+    ``merged`` holds 0-based ((first_row, first_col), (last_row, last_col)) ranges.
+    """
+
+    name: str
+    rows: list[list[Cell]]
+    merged: list[_MergedRange] = field(default_factory=list)
+
+    @property
+    def height(self) -> int:
+        return len(self.rows)
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+    def text(self, row: int, col: int) -> str:
+        if 0 <= row < len(self.rows) and 0 <= col < len(self.rows[row]):
+            return cell_text(self.rows[row][col])
+        return ""
+
+    def row_texts(self, row: int) -> list[str]:
+        if not 0 <= row < len(self.rows):
+            return []
+        return [cell_text(v) for v in self.rows[row]]
+
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def detect_file_type(data: bytes) -> str:
+    """«zip», «ole», «html», «csv» or «unknown» from the first bytes."""
+    if data.startswith(b"PK\x03\x04"):
+        return "zip"
+    if data.startswith(_OLE):
+        return "ole"
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<html", b"<table", b"<!doctype", b"<meta", b"<?xml", b"<head", b"<body")):
+        return "html"
+    if b"\x00" in data[:4096]:
+        return "unknown"
+    text = _decode(data[:4096])
+    if text is not None and (";" in text or "," in text or "\t" in text):
+        return "csv"
+    return "unknown"
+
+
+def read_workbook(data: bytes, file_name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Sheet]:
+    """All sheets of the file. Raises a :class:`~core.problems.ParseError` subclass with a Russian
+    message when the file is too large, encrypted, an archive bomb, or unreadable."""
+    if len(data) > max_bytes:
+        raise FileTooLargeError(
+            file_name, f"файл больше допустимого размера ({len(data) / 1048576:.1f} МБ > "
+                       f"{max_bytes / 1048576:.0f} МБ)")
+    if not data:
+        raise UnreadableFileError(file_name, "файл пуст")
+    kind = detect_file_type(data)
+    if kind == "zip":
+        _check_archive(data, file_name)
+        return _read_calamine(data, file_name)
+    if kind == "ole":
+        if _is_encrypted_ole(data):
+            raise EncryptedFileError(
+                file_name, "книга защищена паролем или зашифрована; снимите защиту и загрузите снова")
+        return _read_calamine(data, file_name)
+    if kind == "html":
+        return _read_html(data, file_name)
+    if kind == "csv":
+        return [_read_csv(data, file_name)]
+    raise UnreadableFileError(
+        file_name, "это не электронная таблица (ожидается .xlsx, .xlsm, .xls, .ods или .csv)")
+
+
+def _check_archive(data: bytes, file_name: str) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+            names = {i.filename for i in infos}
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError, NotImplementedError) as exc:
+        raise UnreadableFileError(file_name, "файл повреждён или обрезан (архив не читается)") from exc
+    if not ({"xl/workbook.xml", "content.xml"} & names):
+        raise UnreadableFileError(file_name, "архив не является книгой Excel или OpenDocument")
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNCOMPRESSED:
+        raise ArchiveBombError(
+            file_name, f"заявленный распакованный размер {total / 1048576:.0f} МБ слишком велик")
+    for info in infos:
+        if info.file_size > 10 * 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise ArchiveBombError(
+                file_name, f"подозрительная степень сжатия части «{info.filename}» "
+                           f"({info.file_size // max(info.compress_size, 1)}:1)")
+
+
+def _is_encrypted_ole(data: bytes) -> bool:
+    return "EncryptedPackage".encode("utf-16-le") in data[:1 << 20] or (
+        "EncryptionInfo".encode("utf-16-le") in data[:1 << 20])
+
+
+def _norm_value(value: Cell) -> Cell:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d.%m.%Y") if value.time() == dt.time(0) else value.strftime(
+            "%d.%m.%Y %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, (dt.time, dt.timedelta)):
+        return str(value)
+    if value is None:
+        return ""
+    return value
+
+
+def _read_calamine(data: bytes, file_name: str) -> list[Sheet]:
+    import python_calamine as pc
+
+    try:
+        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except pc.PasswordError as exc:
+        raise EncryptedFileError(file_name, "книга защищена паролем; снимите защиту и загрузите снова") from exc
+    except Exception as exc:  # calamine raises several unrelated types for broken files
+        raise UnreadableFileError(file_name, f"файл повреждён или обрезан ({_short(exc)})") from exc
+    sheets: list[Sheet] = []
+    for name in wb.sheet_names:
+        try:
+            sheet = wb.get_sheet_by_name(name)
+            rows = [[_norm_value(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+            merged = list(sheet.merged_cell_ranges or [])
+        except Exception as exc:
+            raise UnreadableFileError(
+                file_name, f"лист «{name}» не читается: файл повреждён ({_short(exc)})",
+                sheet=name) from exc
+        sheets.append(Sheet(name=name, rows=rows, merged=merged))
+    if not sheets:
+        raise UnreadableFileError(file_name, "в книге нет листов")
+    return sheets
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:120]
+
+
+def _decode(data: bytes) -> str | None:
+    for encoding in ("utf-8-sig", "cp1251"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _read_csv(data: bytes, file_name: str) -> Sheet:
+    text = _decode(data)
+    if text is None:
+        raise UnreadableFileError(file_name, "не удалось определить кодировку (ожидается UTF-8 или cp1251)")
+    sample = "\n".join(text.splitlines()[:20])
+    counts = {sep: sample.count(sep) for sep in (";", "\t", ",")}
+    sep = max(counts, key=lambda s: counts[s])
+    try:
+        rows: list[list[Cell]] = [list(r) for r in csv.reader(io.StringIO(text), delimiter=sep)]
+    except csv.Error as exc:
+        raise UnreadableFileError(file_name, f"CSV не читается ({_short(exc)})") from exc
+    width = max((len(r) for r in rows), default=0)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    return Sheet(name="CSV", rows=rows)
+
+
+def _read_html(data: bytes, file_name: str) -> list[Sheet]:
+    """HTML tables (NetSchool «Excel» exports) with colspan/rowspan expanded into a grid; the
+    value stays in the top-left cell and the span is recorded as a merged range."""
+    from lxml import html as lxml_html
+
+    text = _decode(data)
+    if text is None:
+        raise UnreadableFileError(file_name, "не удалось определить кодировку HTML-файла")
+    try:
+        doc = lxml_html.fromstring(text)
+    except Exception as exc:  # lxml raises ParserError/ValueError for garbage
+        raise UnreadableFileError(file_name, f"HTML не читается ({_short(exc)})") from exc
+    tables = doc.xpath("//table")
+    if not tables:
+        raise UnreadableFileError(file_name, "в HTML-файле нет таблицы")
+    # Outer tables that only wrap others would duplicate content: keep leaf tables.
+    leaf = [t for t in tables if not t.xpath(".//table")]
+    grid: dict[tuple[int, int], Cell] = {}
+    merged: list[_MergedRange] = []
+    offset = 0
+    for table in leaf:
+        occupied: set[tuple[int, int]] = set()
+        rows = table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
+        for r, tr in enumerate(rows):
+            c = 0
+            for td in tr.xpath("./td|./th"):
+                while (offset + r, c) in occupied:
+                    c += 1
+                colspan = _span(td.get("colspan"))
+                rowspan = _span(td.get("rowspan"))
+                value = " ".join(td.text_content().split())
+                grid[(offset + r, c)] = value
+                for dr in range(rowspan):
+                    for dc in range(colspan):
+                        occupied.add((offset + r + dr, c + dc))
+                if colspan > 1 or rowspan > 1:
+                    merged.append(((offset + r, c), (offset + r + rowspan - 1, c + colspan - 1)))
+                c += colspan
+        height = max((k[0] for k in occupied), default=offset - 1) + 1
+        offset = max(height, offset + len(rows)) + 1  # a blank row between tables
+    n_rows = max((k[0] for k in grid), default=-1) + 1
+    n_cols = max((k[1] for k in grid), default=-1) + 1
+    out: list[list[Cell]] = [[grid.get((r, c), "") for c in range(n_cols)] for r in range(n_rows)]
+    return [Sheet(name="HTML", rows=out, merged=merged)]
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), 1000))
+    except ValueError:
+        return 1
