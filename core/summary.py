@@ -6,17 +6,31 @@ Built from counts (pandas or SQL), so the download on the overview page and
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import pandas as pd
 
-from core.indicators import COUNT_COLUMNS, add_indicators, count_marks
+from core.indicators import (
+    COUNT_COLUMNS,
+    Indicators,
+    MarkCounts,
+    add_indicators,
+    compute_indicators,
+    count_marks,
+)
 from core.names import TERM_PROCEDURE, grade_of, period_order
 
 __all__ = [
     "SUMMARY_HEADER",
     "SUMMARY_KEY",
+    "SummaryFilter",
     "count_summary",
     "fill_teachers",
+    "filter_options",
+    "filter_summary",
     "summary_table",
+    "total_indicators",
 ]
 
 SUMMARY_KEY = ["school", "year", "period", "procedure", "class_label", "subject"]
@@ -84,3 +98,52 @@ def summary_table(counts: pd.DataFrame) -> pd.DataFrame:
     cols = SUMMARY_KEY + ["teacher", "grade", *COUNT_COLUMNS, "n", "pass_rate", "quality", "sou",
                           "mean"]
     return table[cols].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class SummaryFilter:
+    """Overview filters; ``None`` means «все»."""
+
+    year: str | None = None
+    period: str | None = None
+    procedure: str | None = None
+    grade: int | None = None
+    class_label: str | None = None
+    subject: str | None = None
+    teacher: str | None = None
+
+
+def filter_summary(table: pd.DataFrame, f: SummaryFilter) -> pd.DataFrame:
+    """Rows of a summary table matching every set filter (a teacher matches joined names)."""
+    mask = pd.Series(True, index=table.index)
+    for col, value in (("year", f.year), ("period", f.period), ("procedure", f.procedure),
+                       ("class_label", f.class_label), ("subject", f.subject)):
+        if value is not None:
+            mask &= table[col] == value
+    if f.grade is not None:
+        mask &= table["grade"] == f.grade
+    if f.teacher is not None:
+        mask &= table["teacher"].map(lambda t: f.teacher in str(t).split(", "))
+    return table[mask]
+
+
+def filter_options(table: pd.DataFrame) -> dict[str, list[Any]]:
+    """Distinct values for each filter, in display order."""
+    teachers = sorted({t for joined in table["teacher"] for t in str(joined).split(", ") if t})
+    procedures = sorted(set(table["procedure"]), key=lambda p: (p != TERM_PROCEDURE, p))
+    return {
+        "year": sorted(set(table["year"]), reverse=True),
+        "period": sorted({p for p in table["period"] if p}, key=period_order),
+        "procedure": procedures,
+        "grade": sorted({int(g) for g in table["grade"].dropna()}),
+        "class_label": sorted(set(table["class_label"]), key=lambda c: (grade_of(c) or 0, c)),
+        "subject": sorted(set(table["subject"])),
+        "teacher": teachers,
+    }
+
+
+def total_indicators(table: pd.DataFrame) -> Indicators:
+    """Indicators over all rows of a summary table, from the summed counts (mark-based: each
+    pupil counts once per class × subject × period in the selection)."""
+    sums = {c: int(table[c].sum()) for c in COUNT_COLUMNS} if not table.empty else {}
+    return compute_indicators(MarkCounts(**sums))

@@ -14,6 +14,7 @@ from enum import Enum
 
 __all__ = [
     "ATTENDANCE_CODES",
+    "NUMERIC_MARKS",
     "LessonCell",
     "MarkKind",
     "MarkToken",
@@ -23,7 +24,6 @@ __all__ = [
     "parse_mark",
     "parse_number",
     "parse_task_score",
-    "NUMERIC_MARKS",
 ]
 
 NUMERIC_MARKS = ("5", "4", "3", "2", "1")

@@ -1,0 +1,69 @@
+"""Altair charts (Russian labels). Each function takes a summary table and returns a chart."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from core.indicators import COUNT_COLUMNS, add_indicators
+from core.names import grade_of, period_order
+
+__all__ = ["class_indicator_bars", "period_trend"]
+
+_INDICATORS = {"pass_rate": "Успеваемость, %", "quality": "Качество, %", "sou": "СОУ, %"}
+
+
+def _by(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    grouped = table.groupby(keys, dropna=False)[list(COUNT_COLUMNS)].sum().reset_index()
+    return add_indicators(grouped)
+
+
+def class_indicator_bars(table: pd.DataFrame) -> alt.Chart:
+    """Grouped bars: успеваемость, качество and СОУ per class over the selection."""
+    data = _by(table, ["class_label"])
+    data["order"] = [(grade_of(c) or 0) * 100 + i for i, c in enumerate(data["class_label"])]
+    long = data.melt(id_vars=["class_label", "order", "n"], value_vars=list(_INDICATORS),
+                     var_name="indicator", value_name="value")
+    long["Показатель"] = long["indicator"].map(_INDICATORS)
+    long["value"] = long["value"].round(1)
+    order = data.sort_values("order")["class_label"].tolist()
+    return (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            x=alt.X("class_label:N", title="Класс", sort=order),
+            xOffset=alt.XOffset("Показатель:N", sort=list(_INDICATORS.values())),
+            y=alt.Y("value:Q", title="%", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color("Показатель:N", sort=list(_INDICATORS.values()),
+                            legend=alt.Legend(orient="bottom", title=None)),
+            tooltip=[alt.Tooltip("class_label:N", title="Класс"),
+                     alt.Tooltip("Показатель:N"), alt.Tooltip("value:Q", title="Значение, %"),
+                     alt.Tooltip("n:Q", title="N (отметок)")],
+        )
+        .properties(height=320, title="Показатели по классам (все предметы выборки)")
+    )
+
+
+def period_trend(table: pd.DataFrame) -> alt.Chart | None:
+    """Качество by period per class, when the selection spans several periods."""
+    terms = table[table["period"] != ""]
+    if terms["period"].nunique() < 2:
+        return None
+    data = _by(terms, ["year", "period", "class_label"])
+    data["Период"] = data["year"] + " · " + data["period"]
+    data["_order"] = data["year"] + data["period"].map(lambda p: f"{period_order(p):02d}")
+    order = data.sort_values("_order")["Период"].drop_duplicates().tolist()
+    data["quality"] = data["quality"].round(1)
+    return (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("Период:N", sort=order, title=None),
+            y=alt.Y("quality:Q", title="Качество, %", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color("class_label:N", title="Класс"),
+            tooltip=[alt.Tooltip("class_label:N", title="Класс"), alt.Tooltip("Период:N"),
+                     alt.Tooltip("quality:Q", title="Качество, %"),
+                     alt.Tooltip("n:Q", title="N (отметок)")],
+        )
+        .properties(height=300, title="Качество знаний по периодам")
+    )

@@ -1,0 +1,103 @@
+"""Upload orchestration: core parsing + one store transaction per file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from core.model import Metadata, ParsedFile
+from core.problems import ParseError, Severity, has_errors
+from core.readers import parse_file
+from dashboard import store
+
+__all__ = ["DEMO_SCHOOL", "FileReport", "demo_files", "load_demo", "parse_upload", "save_parsed"]
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DIR = ROOT / "sample_data"
+DEMO_SCHOOL = "МБОУ «Средняя школа № 7» (демонстрационная)"
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """The outcome of reading one file: parsed tables or a file-level error message."""
+
+    file_name: str
+    parsed: ParsedFile | None
+    error: str = ""
+
+    @property
+    def can_save(self) -> bool:
+        return self.parsed is not None and not has_errors(self.parsed.problems)
+
+    @property
+    def errors(self) -> int:
+        if self.parsed is None:
+            return 1
+        return sum(p.severity is Severity.ERROR for p in self.parsed.problems)
+
+
+def parse_upload(data: bytes, file_name: str, metadata: Metadata = Metadata(), *,
+                 max_bytes: int | None = None) -> FileReport:
+    """Parse one upload; a file-level failure becomes a Russian message, never an exception."""
+    try:
+        kwargs = {"max_bytes": max_bytes} if max_bytes else {}
+        return FileReport(file_name, parse_file(data, file_name, metadata=metadata, **kwargs))
+    except ParseError as exc:
+        return FileReport(file_name, None, str(exc))
+    except Exception as exc:  # an unexpected reader failure must not show a traceback
+        return FileReport(file_name, None,
+                          f"файл «{file_name}»: не удалось прочитать ({type(exc).__name__}); "
+                          f"сообщите разработчикам")
+
+
+def save_parsed(engine: Engine, parsed: ParsedFile, *, replace: bool = False,
+                uploaded_by: str = "") -> store.SaveOutcome:
+    """Save one file in its own transaction: all or nothing."""
+    with Session(engine) as session:
+        try:
+            outcome = store.save_upload(session=session, parsed=parsed, replace=replace,
+                                        uploaded_by=uploaded_by)
+            if outcome.status == "saved":
+                session.commit()
+            else:
+                session.rollback()
+            return outcome
+        except Exception as exc:
+            session.rollback()
+            return store.SaveOutcome(
+                "failed", None,
+                f"Файл «{parsed.file_name}» не сохранён: ошибка базы данных ({type(exc).__name__}). "
+                f"Ранее загруженные данные не изменены.")
+
+
+def demo_files() -> list[Path]:
+    """The committed sample school files, teacher load first."""
+    files = sorted(p for p in SAMPLE_DIR.glob("*.xlsx") if not p.name.startswith("template_"))
+    return sorted(files, key=lambda p: (not p.name.startswith("teacher_load"), p.name))
+
+
+def load_demo(engine: Engine, progress: Callable[[int, int, str], None] | None = None
+              ) -> list[store.SaveOutcome]:
+    """Import the demonstration school; files already loaded are skipped (sha256)."""
+    files = demo_files()
+    outcomes = []
+    for i, path in enumerate(files):
+        if progress:
+            progress(i, len(files), path.name)
+        report = parse_upload(path.read_bytes(), path.name, Metadata(school=DEMO_SCHOOL))
+        if report.parsed is None:
+            raise RuntimeError(report.error)
+        outcomes.append(save_parsed(engine, report.parsed, replace=True, uploaded_by="демо"))
+    if progress:
+        progress(len(files), len(files), "")
+    return outcomes
+
+
+if __name__ == "__main__":  # python -m dashboard.ingest: load the demonstration data
+    engine = store.make_engine()
+    for outcome in load_demo(engine, lambda i, n, name: print(f"[{i}/{n}] {name}", flush=True)):
+        print(outcome.message)

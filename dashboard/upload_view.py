@@ -1,0 +1,227 @@
+"""The upload journey: read files → review (layout, scope, problems, preview, missing
+metadata) → save each file atomically → history with delete."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from core.model import Metadata, ParsedFile
+from core.names import canonical_subject, canonical_year, grade_of, period_order
+from core.problems import Problem, Severity
+from core.template import template_xlsx
+from dashboard import ingest, state, store
+
+__all__ = ["history", "review_and_save", "template_download"]
+
+UPLOAD_TYPES = ["xlsx", "xlsm", "xls", "ods", "csv", "html", "htm"]
+_PREVIEW_COLUMNS = {
+    "school": "Школа", "year": "Учебный год", "procedure": "Процедура", "period": "Период",
+    "date": "Дата", "class_label": "Класс", "pupil": "ФИО или код", "subject": "Предмет",
+    "teacher": "Учитель", "mark": "Отметка", "primary_score": "Первичный балл",
+    "max_score": "Макс. балл", "journal_mark": "Отметка по журналу",
+}
+
+
+def template_download() -> None:
+    st.download_button(
+        "Скачать шаблон (XLSX)", template_xlsx(), file_name="Шаблон_ВСОКО.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon="📄",
+        help="Лист «Данные» с примерами строк, лист «Справочник» с допустимыми значениями")
+
+
+def problems_frame(problems: tuple[Problem, ...]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"Уровень": p.severity.value, "Лист": p.sheet, "Строка": p.row, "Столбец": p.column,
+          "Значение": p.value, "Сообщение": p.message} for p in problems],
+        columns=["Уровень", "Лист", "Строка", "Столбец", "Значение", "Сообщение"])
+
+
+def scope_frame(parsed: ParsedFile) -> pd.DataFrame:
+    r = parsed.results
+    rows = []
+    if not r.empty:
+        def joined(values: pd.Series, key=None) -> str:  # type: ignore[no-untyped-def]
+            items = sorted({str(v) for v in values if str(v)}, key=key)
+            return ", ".join(items) if items else "— не указано —"
+
+        rows += [
+            ("Школа", joined(r["school"])), ("Учебный год", joined(r["year"])),
+            ("Процедура", joined(r["procedure"])), ("Период", joined(r["period"], period_order)),
+            ("Классы", joined(r["class_label"], lambda c: (grade_of(c) or 0, c))),
+            ("Предметы", joined(r["subject"])),
+            ("Строк с результатами", str(len(r))), ("Обучающихся", str(r["pupil"].nunique())),
+        ]
+    for label, frame in (("Баллов за задания", parsed.tasks), ("Записей журнала", parsed.lessons),
+                         ("Строк нагрузки", parsed.teacher_load),
+                         ("Записей о выпускниках", parsed.destinations)):
+        if not frame.empty:
+            rows.append((label, str(len(frame))))
+    return pd.DataFrame(rows, columns=["Что", "Значение"])
+
+
+def _missing(parsed: ParsedFile) -> list[str]:
+    r = parsed.results
+    if r.empty:
+        return []
+    missing = []
+    if (r["year"] == "").any():
+        missing.append("year")
+    if (r["subject"] == "").any():
+        missing.append("subject")
+    if r["grade"].isna().any():
+        missing.append("grade")
+    return missing
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _parse(data: bytes, name: str, metadata: Metadata, max_bytes: int) -> ingest.FileReport:
+    return ingest.parse_upload(data, name, metadata, max_bytes=max_bytes)
+
+
+def _metadata_inputs(key: str, report: ingest.FileReport, base: Metadata) -> Metadata:
+    """Inputs for what the file lacks, prefilled from the proposal."""
+    assert report.parsed is not None
+    missing = _missing(report.parsed)
+    if not missing:
+        return base
+    st.warning("В файле не хватает сведений — укажите их:")
+    cols = st.columns(3)
+    meta = base
+    if "year" in missing:
+        year = cols[0].text_input("Учебный год", value=base.year, key=f"{key}_year",
+                                  placeholder="2024/2025")
+        meta = replace(meta, year=canonical_year(year) or "")
+        if year and not meta.year:
+            cols[0].error("Учебный год вида 2024/2025")
+    if "subject" in missing:
+        subject = cols[1].text_input("Предмет", value=base.subject, key=f"{key}_subject")
+        meta = replace(meta, subject=canonical_subject(subject)[0] if subject else "")
+    if "grade" in missing:
+        grade = cols[2].number_input("Параллель (класс)", min_value=1, max_value=11,
+                                     value=base.grade, key=f"{key}_grade", step=1)
+        meta = replace(meta, grade=int(grade) if grade else None)
+    return meta
+
+
+def review_and_save(files: list[st.runtime.uploaded_file_manager.UploadedFile],
+                    *, school: str, max_bytes: int) -> None:
+    """Per file: parse with a status, show the review; then save what can be saved."""
+    reports: list[tuple[str, ingest.FileReport]] = []
+    bar = st.progress(0.0, text="Читаю файлы…")
+    for i, file in enumerate(files):
+        data = file.getvalue()
+        key = "up_" + hashlib.sha256(data).hexdigest()[:16]
+        base = Metadata(school=school)
+        report = _parse(data, file.name, base, max_bytes)
+        bar.progress((i + 1) / len(files), text=f"Прочитано файлов: {i + 1} из {len(files)}")
+        with st.expander(_title(report), expanded=True):
+            if report.parsed is None:
+                st.error(report.error)
+                reports.append((key, report))
+                continue
+            meta = _metadata_inputs(key, report, base)
+            if meta != base:
+                report = _parse(data, file.name, meta, max_bytes)
+            _show(report)
+        reports.append((key, report))
+    bar.empty()
+    ready = [(k, r) for k, r in reports if r.can_save]
+    blocked = len(reports) - len(ready)
+    if blocked:
+        st.warning(f"Файлов с ошибками: {blocked}. Они не будут сохранены, пока ошибки не "
+                   f"исправлены; остальные файлы можно сохранить.")
+    replace_ok = st.checkbox(
+        "Заменять ранее загруженные данные за те же классы, предметы и периоды",
+        key="upload_replace",
+        help="Если вы загружаете исправленную версию файла, старые строки того же охвата "
+             "будут удалены и заменены новыми.")
+    if st.button(f"Сохранить файлы ({len(ready)})", type="primary", disabled=not ready):
+        _save(ready, replace_ok)
+
+
+def _title(report: ingest.FileReport) -> str:
+    if report.parsed is None:
+        return f"❌ {report.file_name} — не прочитан"
+    icon = "❌" if report.errors else "✅"
+    return f"{icon} {report.file_name} — {report.parsed.layout_title}"
+
+
+def _show(report: ingest.FileReport) -> None:
+    parsed = report.parsed
+    assert parsed is not None
+    left, right = st.columns([1, 2])
+    with left:
+        st.markdown(f"**Формат:** {parsed.layout_title}")
+        st.dataframe(scope_frame(parsed), hide_index=True, width="stretch")
+    with right:
+        if parsed.problems:
+            errors = sum(p.severity is Severity.ERROR for p in parsed.problems)
+            st.markdown(f"**Замечания:** ошибок {errors}, предупреждений "
+                        f"{len(parsed.problems) - errors}")
+            st.dataframe(problems_frame(parsed.problems), hide_index=True, width="stretch",
+                         height=min(36 * (len(parsed.problems) + 1), 300))
+        else:
+            st.success("Ошибок не найдено.")
+    if not parsed.results.empty:
+        st.markdown("**Первые строки:**")
+        preview = parsed.results[list(_PREVIEW_COLUMNS)].head(20).rename(columns=_PREVIEW_COLUMNS)
+        st.dataframe(preview, hide_index=True, width="stretch")
+
+
+def _save(ready: list[tuple[str, ingest.FileReport]], replace_ok: bool) -> None:
+    bar = st.progress(0.0, text="Сохраняю…")
+    for i, (_key, report) in enumerate(ready):
+        assert report.parsed is not None
+        outcome = ingest.save_parsed(state.engine(), report.parsed, replace=replace_ok)
+        bar.progress((i + 1) / len(ready), text=f"Сохранено файлов: {i + 1} из {len(ready)}")
+        if outcome.status == "saved":
+            extra = ""
+            if outcome.conflicts:
+                extra = " Заменены данные из: " + ", ".join(
+                    f"«{c.file_name}»" for c in outcome.conflicts) + "."
+            st.success(outcome.message + extra)
+        elif outcome.status == "duplicate":
+            st.info(outcome.message)
+        elif outcome.status == "conflict":
+            st.warning(outcome.message)
+        else:
+            st.error(outcome.message)
+    state.invalidate()
+
+
+def history() -> None:
+    """Every upload with who/when/what, and deletion of one upload with all its rows."""
+    with state.session() as s:
+        uploads = store.list_uploads(session=s)
+    if uploads.empty:
+        st.caption("Загрузок пока не было.")
+        return
+    view = pd.DataFrame({
+        "№": uploads["id"], "Файл": uploads["file_name"],
+        "Когда": uploads["uploaded_at"].map(lambda t: f"{t:%d.%m.%Y %H:%M}"),
+        "Кто": uploads["uploaded_by"], "Формат": uploads["layout_title"],
+        "Статус": uploads["status"], "Строк": uploads["results"] + uploads["lessons"]
+        + uploads["teacher_load"] + uploads["destinations"],
+        "Охват": uploads["scope"].map(
+            lambda sc: "; ".join(f"{k}: {', '.join(v)}" for k, v in sc.items() if v)),
+    })
+    st.dataframe(view, hide_index=True, width="stretch")
+    with st.form("delete_upload"):
+        choice = st.selectbox("Удалить загрузку со всеми её строками", view["№"].tolist(),
+                              format_func=lambda i: f"№ {i}: " + str(
+                                  view.loc[view["№"] == i, "Файл"].iloc[0]))
+        sure = st.checkbox("Да, удалить выбранную загрузку")
+        if st.form_submit_button("Удалить"):
+            if not sure:
+                st.warning("Подтвердите удаление галочкой.")
+            else:
+                with state.session() as s:
+                    store.delete_upload(session=s, upload_id=int(choice))
+                    s.commit()
+                state.invalidate()
+                st.success(f"Загрузка № {choice} удалена.")
+                st.rerun()

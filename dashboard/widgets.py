@@ -1,0 +1,125 @@
+"""Render helpers shared by pages: filters, KPI row, tables, empty state."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core.exports import format_decimal
+from core.indicators import Indicators
+from core.names import grade_of
+from core.summary import SummaryFilter
+from dashboard.navigation import page_path
+
+__all__ = ["FORMULAS", "data_status", "empty_state", "filter_bar", "kpi_row", "summary_grid"]
+
+ALL = "Все"
+
+# Tooltips: every indicator shows its formula (METHODOLOGY §2.1).
+FORMULAS = {
+    "Обучающихся": "Все обучающиеся группы, включая «осв» и без отметки",
+    "Успеваемость, %": "(n5 + n4 + n3) / N × 100; N = отметки 2–5 и «н/а», без «осв» и пустых",
+    "Качество, %": "(n5 + n4) / N × 100",
+    "СОУ, %": "Степень обученности (Симонов): (100·n5 + 64·n4 + 36·n3 + 16·n2 + 7·n(н/а)) / N",
+    "Средний балл": "Сумма числовых отметок / их число («н/а», «осв» не входят)",
+    "н/а": "Не аттестован: входит в N, снижает успеваемость",
+    "осв": "Освобождён: не входит в N",
+}
+
+
+def _select(label: str, values: list[object], key: str, fmt: type = str) -> object | None:
+    choice = st.selectbox(label, [ALL, *values], key=key,
+                          format_func=lambda v: v if v == ALL else fmt(v))
+    return None if choice == ALL else choice
+
+
+def filter_bar(options: dict[str, list[object]], *, key: str) -> SummaryFilter:
+    """Filters in two rows; returns the selection («Все» = no filter)."""
+    first = st.columns(3)
+    second = st.columns(4)
+    with first[0]:
+        year = _select("Учебный год", options["year"], f"{key}_year")
+    with first[1]:
+        procedure = _select("Процедура", options["procedure"], f"{key}_procedure")
+    with first[2]:
+        period = _select("Период", options["period"], f"{key}_period")
+    with second[0]:
+        grade = _select("Параллель", options["grade"], f"{key}_grade",
+                        fmt=lambda g: f"{g} класс")
+    with second[1]:
+        classes = options["class_label"]
+        if grade is not None:
+            classes = [c for c in classes if grade_of(str(c)) == grade]
+        class_label = _select("Класс", classes, f"{key}_class")
+    with second[2]:
+        subject = _select("Предмет", options["subject"], f"{key}_subject")
+    with second[3]:
+        teacher = _select("Учитель", options["teacher"], f"{key}_teacher")
+    return SummaryFilter(year=year, period=period, procedure=procedure,  # type: ignore[arg-type]
+                         grade=grade, class_label=class_label, subject=subject,  # type: ignore[arg-type]
+                         teacher=teacher)  # type: ignore[arg-type]
+
+
+def kpi_row(ind: Indicators, *, groups: int) -> None:
+    cols = st.columns(5)
+    cols[0].metric("N (отметок)", f"{ind.n}", help=f"Групп класс × предмет × период: {groups}. "
+                   + FORMULAS["Успеваемость, %"].split("; ")[1])
+    cols[1].metric("Успеваемость", _pct(ind.pass_rate), help=FORMULAS["Успеваемость, %"])
+    cols[2].metric("Качество", _pct(ind.quality), help=FORMULAS["Качество, %"])
+    cols[3].metric("СОУ", _pct(ind.sou), help=FORMULAS["СОУ, %"])
+    cols[4].metric("Средний балл", format_decimal(ind.mean, 2) or "—",
+                   help=FORMULAS["Средний балл"])
+
+
+def _pct(value: float | None) -> str:
+    return f"{format_decimal(value, 1)} %" if value is not None else "—"
+
+
+def summary_grid(display: pd.DataFrame) -> None:
+    """The summary table with formula tooltips on the indicator columns."""
+    config = {
+        col: st.column_config.NumberColumn(col, help=FORMULAS[col],
+                                           format="%.2f" if col == "Средний балл" else "%.1f")
+        for col in ("Успеваемость, %", "Качество, %", "СОУ, %", "Средний балл")
+    }
+    config["Обучающихся"] = st.column_config.NumberColumn("Обучающихся",
+                                                          help=FORMULAS["Обучающихся"])
+    config["н/а"] = st.column_config.NumberColumn("н/а", help=FORMULAS["н/а"])
+    config["осв"] = st.column_config.NumberColumn("осв", help=FORMULAS["осв"])
+    st.dataframe(display, hide_index=True, column_config=config, width="stretch")
+
+
+def empty_state() -> None:
+    """No data yet: say so and offer the demonstration school."""
+    from dashboard import ingest, state
+
+    st.info("В базе пока нет данных. Загрузите файлы на странице «Загрузка данных» "
+            "или посмотрите, как всё работает, на демонстрационной школе.")
+    left, right = st.columns(2)
+    left.page_link(page_path("upload"), label="Перейти к загрузке", icon="📤")
+    if right.button("Загрузить демонстрационные данные", type="primary"):
+        bar = st.progress(0.0, text="Загружаю демонстрационную школу…")
+
+        def progress(done: int, total: int, name: str) -> None:
+            text = f"Файл {done + 1} из {total}: {name}" if name else "Готово"
+            bar.progress(done / max(total, 1), text=text)
+
+        try:
+            ingest.load_demo(state.engine(), progress)
+        except Exception as exc:  # show a message, never a traceback
+            st.error(f"Не удалось загрузить демонстрационные данные: {exc}")
+            return
+        state.invalidate()
+        st.rerun()
+
+
+def data_status(table: pd.DataFrame) -> None:
+    """What is in the store: schools, years, classes, subjects."""
+    cols = st.columns(4)
+    cols[0].metric("Учебных лет", table["year"].nunique())
+    cols[1].metric("Классов", table[["year", "class_label"]].drop_duplicates().shape[0])
+    cols[2].metric("Предметов", table["subject"].nunique())
+    cols[3].metric("Процедур", table["procedure"].nunique())
+    years = ", ".join(sorted(set(table["year"])))
+    schools = ", ".join(sorted({s for s in table["school"] if s})) or "не указана"
+    st.caption(f"Школа: {schools}. Учебные годы: {years}.")

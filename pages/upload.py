@@ -1,0 +1,21 @@
+"""Загрузка данных: template, upload with review, history."""
+
+import streamlit as st
+
+from dashboard import settings, upload_view
+
+st.title("Загрузка данных")
+st.markdown(
+    "Загрузите файлы, которые у вас уже есть: выгрузки «Сетевого города», протоколы и отчёты "
+    "ФИС ОКО (ВПР), протоколы ОГЭ/ЕГЭ, ведомости итоговых отметок, таблицу нагрузки учителей — "
+    "или заполните шаблон. Формат определяется по содержимому файла.")
+upload_view.template_download()
+
+config = settings.current()
+files = st.file_uploader("Файлы (.xlsx, .xlsm, .xls, .ods, .csv)", type=upload_view.UPLOAD_TYPES,
+                         accept_multiple_files=True, key="upload_files")
+if files:
+    upload_view.review_and_save(files, school=config.school, max_bytes=config.max_bytes)
+
+st.subheader("История загрузок")
+upload_view.history()
