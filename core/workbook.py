@@ -156,7 +156,8 @@ def _read_calamine(data: bytes, file_name: str) -> list[Sheet]:
     try:
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except pc.PasswordError as exc:
-        raise EncryptedFileError(file_name, "книга защищена паролем; снимите защиту и загрузите снова") from exc
+        raise EncryptedFileError(
+            file_name, "книга защищена паролем; снимите защиту и загрузите снова") from exc
     except Exception as exc:  # calamine raises several unrelated types for broken files
         raise UnreadableFileError(file_name, f"файл повреждён или обрезан ({_short(exc)})") from exc
     sheets: list[Sheet] = []
