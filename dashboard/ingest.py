@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,7 +89,11 @@ def load_demo(engine: Engine, progress: Callable[[int, int, str], None] | None =
     for i, path in enumerate(files):
         if progress:
             progress(i, len(files), path.name)
-        report = parse_upload(path.read_bytes(), path.name, Metadata(school=DEMO_SCHOOL))
+        data = path.read_bytes()
+        with Session(engine) as session:
+            if store.upload_exists(session=session, sha256=hashlib.sha256(data).hexdigest()):
+                continue
+        report = parse_upload(data, path.name, Metadata(school=DEMO_SCHOOL))
         if report.parsed is None:
             raise RuntimeError(report.error)
         outcomes.append(save_parsed(engine, report.parsed, replace=True, uploaded_by="демо"))

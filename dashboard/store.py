@@ -62,6 +62,7 @@ __all__ = [
     "save_mapping",
     "save_upload",
     "set_setting",
+    "upload_exists",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -429,6 +430,10 @@ def _insert_destinations(session: Session, ids: _Ids, upload_id: int, parsed: Pa
 
 # ---------------------------------------------------------------------------------------------
 # Uploads
+
+
+def upload_exists(*, session: Session, sha256: str) -> bool:
+    return session.execute(select(Upload.id).where(Upload.sha256 == sha256)).first() is not None
 
 
 def list_uploads(*, session: Session) -> pd.DataFrame:

@@ -1,0 +1,84 @@
+"""Every listed page renders without an exception (generated from the page list), empty and
+with data; the upload → overview journey inside AppTest."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.exports import summary_csv
+from core.readers import parse_file
+from core.summary import count_summary, summary_table
+from dashboard import ingest, store
+from dashboard.navigation import PAGES, page_path
+from tests.app.conftest import APP
+from tests.core.builders import class_marks, template_bytes
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MARKS = ["5", "5", "4", "4", "4", "3", "2", "н/а", "осв"]
+
+
+def _app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=60).run()
+
+
+def _open(at: AppTest, module: str) -> AppTest:
+    return at.switch_page(page_path(module)).run()
+
+
+def test_page_list_matches_the_pages_folder() -> None:
+    from pathlib import Path
+
+    files = {p.stem for p in Path(page_path("home")).parent.glob("*.py")}
+    assert files == {p.module for p in PAGES}
+    assert [p.url_path for p in PAGES if p.default] == [""]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.module for p in PAGES])
+def test_page_renders_on_an_empty_database(database: str, page) -> None:  # type: ignore[no-untyped-def]
+    at = _open(_app(), page.module)
+    assert not at.exception
+    assert at.title[0].value == page.title or page.default
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.module for p in PAGES])
+def test_page_renders_with_data(database: str, page) -> None:  # type: ignore[no-untyped-def]
+    data = template_bytes(class_marks("2024/2025", "1 четверть", "8А", "Алгебра", "", MARKS))
+    ingest.save_parsed(store.make_engine(database), parse_file(data, "8А.xlsx"))
+    at = _open(_app(), page.module)
+    assert not at.exception
+    assert not at.error
+
+
+def test_empty_overview_offers_demonstration_data(database: str) -> None:
+    at = _open(_app(), "overview")
+    assert any("нет данных" in i.value for i in at.info)
+    assert [b.label for b in at.button] == ["Загрузить демонстрационные данные"]
+
+
+def test_upload_then_overview_shows_the_numbers(database: str) -> None:
+    data = template_bytes(class_marks("2024/2025", "1 четверть", "8А", "Алгебра", "Иванова И.И.",
+                                      MARKS))
+    at = _open(_app(), "upload")
+    at.file_uploader[0].upload("8А.xlsx", data, XLSX).run()
+    assert not at.exception
+    save = next(b for b in at.button if b.label.startswith("Сохранить файлы"))
+    save.click().run()
+    assert "Файл «8А.xlsx» сохранён." in [s.value for s in at.success]
+    at = _open(at, "overview")
+    # 9 pupils, N = 8 (осв out): успеваемость 6/8 = 75.0; качество 5/8 = 62.5;
+    # СОУ (200+192+36+16+7)/8 = 56.375 → 56,4; средний балл (10+12+3+2)/7 = 3.857 → 3,86
+    assert [m.value for m in at.metric] == ["8", "75,0 %", "62,5 %", "56,4 %", "3,86"]
+    csv = at.get("download_button")[0]
+    assert csv.proto.label == "Скачать сводку (CSV)"
+    expected = summary_csv(summary_table(count_summary(parse_file(data, "8А.xlsx").results)))
+    assert ";75,0;62,5;56,4;3,86" in expected.decode("utf-8-sig")
+
+
+def test_uploading_a_broken_file_saves_nothing(database: str) -> None:
+    at = _open(_app(), "upload")
+    at.file_uploader[0].upload("сломан.xlsx", b"PK\x03\x04 not really a zip", XLSX).run()
+    assert not at.exception
+    assert any("сломан.xlsx" in e.value for e in at.error)
+    save = next(b for b in at.button if b.label.startswith("Сохранить файлы"))
+    assert save.disabled

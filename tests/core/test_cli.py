@@ -1,0 +1,61 @@
+"""CLI exit codes and messages: exit 2 with one Russian line naming the file, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.core.builders import template_bytes
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "core", *args], cwd=ROOT, capture_output=True,
+                          text=True)
+
+
+def _assert_one_line_error(run: subprocess.CompletedProcess[str], name: str) -> None:
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and name in lines[0], run.stderr
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    _assert_one_line_error(_run("summary", str(tmp_path / "нет.xlsx"), "--out",
+                                str(tmp_path / "o.csv")), "нет.xlsx")
+
+
+def test_not_a_spreadsheet(tmp_path: Path) -> None:
+    path = tmp_path / "фото.xlsx"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    run = _run("summary", str(path), "--out", str(tmp_path / "o.csv"))
+    _assert_one_line_error(run, "фото.xlsx")
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_invalid_rows_name_sheet_row_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "плохой.xlsx"
+    path.write_bytes(template_bytes([
+        ["2024/2025", "1 четверть", "Четвертная", "8А", "Ученик 01", "Алгебра", "", "7", None,
+         None, None],
+    ]))
+    run = _run("summary", str(path), "--out", str(tmp_path / "o.csv"))
+    _assert_one_line_error(run, "плохой.xlsx")
+    assert "лист «Данные»" in run.stderr and "строка 2" in run.stderr
+    assert "столбец «Отметка»" in run.stderr
+
+
+def test_bad_year_option(tmp_path: Path) -> None:
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(template_bytes([]))
+    run = _run("summary", str(path), "--year", "двадцатый")
+    assert run.returncode == 2 and "учебный год" in run.stderr
+
+
+def test_unknown_option_is_exit_2_in_russian() -> None:
+    run = _run("summary", "--бред")
+    assert run.returncode == 2
+    assert "ошибка в параметрах" in run.stderr

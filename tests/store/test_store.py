@@ -1,0 +1,159 @@
+"""The store on SQLite and on a real PostgreSQL server (the `db_url` fixture runs each test on both)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, inspect, select
+from sqlmodel import Session
+
+from core.exports import summary_csv
+from core.readers import parse_file
+from core.summary import count_summary, fill_teachers, summary_table
+from dashboard import ingest, store
+from dashboard.models import Result, TaskScore, Upload
+from tests.core.builders import class_marks, template_bytes
+
+pytestmark = pytest.mark.postgres
+
+VPR_COLUMNS = ("Учебный год", "Период", "Процедура", "Класс", "ФИО или код", "Предмет", "Учитель",
+               "Отметка", "Первичный балл", "Максимальный балл", "Отметка по журналу",
+               "Задание 1 (1б)", "Задание 2 (2б)")
+
+
+def _terms(marks: list[str], *, subject: str = "Алгебра", teacher: str = "Иванова И.И.") -> bytes:
+    return template_bytes(class_marks("2024/2025", "1 четверть", "8А", subject, teacher, marks))
+
+
+def _count(session: Session, model: type) -> int:
+    return int(session.execute(select(func.count()).select_from(model)).scalar_one())
+
+
+@pytest.fixture
+def engine(db_url: str):  # type: ignore[no-untyped-def]
+    eng = store.make_engine(db_url)
+    yield eng
+    eng.dispose()
+
+
+def test_migrations_create_every_table(engine) -> None:  # type: ignore[no-untyped-def]
+    tables = set(inspect(engine).get_table_names())
+    assert {"school", "academic_year", "period", "procedure", "school_class", "pupil", "subject",
+            "teacher", "teacher_load", "upload", "result", "task_score", "lesson", "destination",
+            "column_mapping", "setting", "alembic_version"} <= tables
+
+
+def test_sql_counts_give_the_same_csv_as_pandas(engine) -> None:  # type: ignore[no-untyped-def]
+    parsed = parse_file(_terms(["5", "4", "4", "3", "2", "н/а", "осв", ""]), "8А.xlsx")
+    assert ingest.save_parsed(engine, parsed).status == "saved"
+    with Session(engine) as s:
+        from_sql = summary_csv(summary_table(store.mark_counts(session=s)))
+    from_pandas = summary_csv(summary_table(count_summary(parsed.results)))
+    assert from_sql == from_pandas
+    # 8 pupils; N = 6 (осв and empty out); успеваемость 4/6 = 66.7; качество 3/6 = 50.0;
+    # СОУ (100+64+64+36+16+7)/6 = 47.83 → 47,8; средний балл (5+4+4+3+2)/5 = 3.60
+    assert ";8;1;2;1;1;1;1;66,7;50,0;47,8;3,60" in from_sql.decode("utf-8-sig")
+
+
+def test_same_file_twice_adds_nothing(engine) -> None:  # type: ignore[no-untyped-def]
+    parsed = parse_file(_terms(["5", "4"]), "a.xlsx")
+    assert ingest.save_parsed(engine, parsed).status == "saved"
+    again = ingest.save_parsed(engine, parse_file(_terms(["5", "4"]), "копия.xlsx"))
+    assert again.status == "duplicate" and "уже загружен" in again.message
+    with Session(engine) as s:
+        assert (_count(s, Result), _count(s, Upload)) == (2, 1)
+
+
+def test_corrected_file_replaces_earlier_scope_after_confirmation(engine) -> None:  # type: ignore[no-untyped-def]
+    ingest.save_parsed(engine, parse_file(_terms(["5", "4", "2"]), "первый.xlsx"))
+    corrected = parse_file(_terms(["5", "4", "3"]), "исправленный.xlsx")
+    refused = ingest.save_parsed(engine, corrected)
+    assert refused.status == "conflict" and "первый.xlsx" in refused.message
+    with Session(engine) as s:
+        assert _count(s, Upload) == 1
+    done = ingest.save_parsed(engine, corrected, replace=True)
+    assert done.status == "saved" and [c.file_name for c in done.conflicts] == ["первый.xlsx"]
+    with Session(engine) as s:
+        marks = sorted(s.execute(select(Result.mark)).scalars())
+        history = store.list_uploads(session=s)
+    assert marks == ["3", "4", "5"]
+    assert dict(zip(history["file_name"], history["status"], strict=True)) == {
+        "исправленный.xlsx": "сохранено", "первый.xlsx": "заменено полностью"}
+
+
+def test_failed_upload_leaves_earlier_data_untouched(engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    ingest.save_parsed(engine, parse_file(_terms(["5", "4"]), "good.xlsx"))
+    with Session(engine) as s:
+        before = summary_csv(summary_table(store.mark_counts(session=s)))
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store, "_insert_lessons", broken)  # fails after results were inserted
+    other = parse_file(_terms(["3", "3", "2"], subject="Геометрия"), "bad.xlsx")
+    outcome = ingest.save_parsed(engine, other)
+    assert outcome.status == "failed" and "не изменены" in outcome.message
+    with Session(engine) as s:
+        assert summary_csv(summary_table(store.mark_counts(session=s))) == before
+        assert _count(s, Upload) == 1
+
+
+def test_task_scores_are_kept_and_deleted_with_their_upload(engine) -> None:  # type: ignore[no-untyped-def]
+    rows = [["2024/2025", "15.04.2025", "ВПР", "8А", "40001", "Математика", "", "4", 3, 3, "5", 1, 2],
+            ["2024/2025", "15.04.2025", "ВПР", "8А", "40002", "Математика", "", "2", 1, 3, "3", "X",
+             1]]
+    parsed = parse_file(template_bytes(rows, columns=VPR_COLUMNS), "vpr.xlsx")
+    assert [p.message for p in parsed.problems] == []
+    outcome = ingest.save_parsed(engine, parsed)
+    with Session(engine) as s:
+        scores = s.execute(select(TaskScore.task, TaskScore.score, TaskScore.max_score,
+                                  TaskScore.attempted).order_by(TaskScore.id)).all()
+        assert [tuple(r) for r in scores] == [("1", 1.0, 1.0, True), ("2", 2.0, 2.0, True),
+                                              ("1", 0.0, 1.0, False), ("2", 1.0, 2.0, True)]
+        journal = store.load_results(session=s)["journal_mark"].tolist()
+        assert journal == ["5", "3"]
+        assert store.delete_upload(session=s, upload_id=outcome.upload_id) is True
+        s.commit()
+        assert (_count(s, Result), _count(s, TaskScore), _count(s, Upload)) == (0, 0, 0)
+        assert store.delete_upload(session=s, upload_id=12345) is False
+
+
+def test_teacher_comes_from_the_load_when_the_file_has_none(engine) -> None:  # type: ignore[no-untyped-def]
+    load = template_bytes([["2024/2025", "8А", "Алгебра", "Сидорова Анна Петровна"]],
+                          columns=("Учебный год", "Класс", "Предмет", "Учитель"), sheet="Нагрузка")
+    parsed_load = parse_file(load, "нагрузка.xlsx")
+    assert parsed_load.layout == "teacher_load"
+    ingest.save_parsed(engine, parsed_load)
+    marks = parse_file(_terms(["5", "3"], teacher=""), "marks.xlsx")
+    ingest.save_parsed(engine, marks)
+    with Session(engine) as s:
+        counts = store.mark_counts(session=s)
+    assert counts["teacher"].tolist() == ["Сидорова А.П."]
+    pandas_side = fill_teachers(marks.results, parsed_load.teacher_load)
+    assert summary_csv(summary_table(counts)) == summary_csv(
+        summary_table(count_summary(pandas_side)))
+
+
+def test_settings_and_mappings_round_trip(engine) -> None:  # type: ignore[no-untyped-def]
+    with Session(engine) as s:
+        store.set_setting(session=s, key="school", value="Лицей № 2")
+        store.save_mapping(session=s, signature="abc", mapping={"ФИО": "pupil"})
+        s.commit()
+        store.set_setting(session=s, key="school", value="Лицей № 3")
+        store.save_mapping(session=s, signature="abc", mapping={"Ф.И.О.": "pupil"})
+        s.commit()
+    with Session(engine) as s:
+        assert store.get_setting(session=s, key="school") == "Лицей № 3"
+        assert store.get_setting(session=s, key="нет", default=7) == 7
+        assert store.load_mapping(session=s, signature="abc") == {"Ф.И.О.": "pupil"}
+        assert store.load_mapping(session=s, signature="zzz") is None
+
+
+def test_results_read_back_as_core_columns(engine) -> None:  # type: ignore[no-untyped-def]
+    parsed = parse_file(_terms(["5", "н/а"]), "x.xlsx")
+    ingest.save_parsed(engine, parsed)
+    with Session(engine) as s:
+        back = store.load_results(session=s)
+    cols = ["year", "procedure", "period", "class_label", "pupil", "subject", "teacher", "mark"]
+    pd.testing.assert_frame_equal(back[cols].reset_index(drop=True),
+                                  parsed.results[cols].reset_index(drop=True))
