@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from core.model import Metadata, ParsedFile
-from core.problems import ParseError, Severity, has_errors
-from core.readers import parse_file
+from core.problems import ParseError, Severity, UnknownLayoutError, has_errors
+from core.readers import parse_file, parse_sheets
+from core.readers.mapping import ColumnMap, apply_mapping
+from core.workbook import read_workbook
 from dashboard import store
 
-__all__ = ["DEMO_SCHOOL", "FileReport", "demo_files", "load_demo", "parse_upload", "save_parsed"]
+__all__ = [
+    "DEMO_SCHOOL", "FileReport", "demo_files", "load_demo", "parse_mapped", "parse_upload",
+    "save_parsed",
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = ROOT / "sample_data"
@@ -29,6 +34,7 @@ class FileReport:
     file_name: str
     parsed: ParsedFile | None
     error: str = ""
+    unknown_layout: bool = False  # readable, but no reader recognised it: offer column mapping
 
     @property
     def can_save(self) -> bool:
@@ -47,12 +53,29 @@ def parse_upload(data: bytes, file_name: str, metadata: Metadata = Metadata(), *
     try:
         kwargs = {"max_bytes": max_bytes} if max_bytes else {}
         return FileReport(file_name, parse_file(data, file_name, metadata=metadata, **kwargs))
+    except UnknownLayoutError as exc:
+        return FileReport(file_name, None, str(exc), unknown_layout=True)
     except ParseError as exc:
         return FileReport(file_name, None, str(exc))
     except Exception as exc:  # an unexpected reader failure must not show a traceback
         return FileReport(file_name, None,
                           f"файл «{file_name}»: не удалось прочитать ({type(exc).__name__}); "
                           f"сообщите разработчикам")
+
+
+def parse_mapped(data: bytes, file_name: str, sheet_name: str, mapping: ColumnMap,
+                 metadata: Metadata = Metadata()) -> FileReport:
+    """Parse a file of an unknown layout through the user's column mapping."""
+    try:
+        sheets = read_workbook(data, file_name)
+        sheet = next((s for s in sheets if s.name == sheet_name), sheets[0])
+        parsed = parse_sheets([apply_mapping(sheet, mapping)], file_name=file_name,
+                              sha256=hashlib.sha256(data).hexdigest(), metadata=metadata)
+    except ParseError as exc:
+        return FileReport(file_name, None, f"{exc}. Проверьте сопоставление столбцов.",
+                          unknown_layout=True)
+    return FileReport(file_name, replace(parsed, layout="mapped",
+                                         layout_title="Свой макет (сопоставление столбцов)"))
 
 
 def save_parsed(engine: Engine, parsed: ParsedFile, *, replace: bool = False,

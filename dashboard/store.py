@@ -576,7 +576,7 @@ def set_setting(*, session: Session, key: str, value: Any) -> None:
         session.add(row)
 
 
-def save_mapping(*, session: Session, signature: str, mapping: dict[str, str],
+def save_mapping(*, session: Session, signature: str, mapping: dict[str, Any],
                  now: datetime | None = None) -> None:
     row = session.execute(select(ColumnMapping).where(
         ColumnMapping.signature == signature)).scalar_one_or_none()
@@ -589,7 +589,7 @@ def save_mapping(*, session: Session, signature: str, mapping: dict[str, str],
         session.add(row)
 
 
-def load_mapping(*, session: Session, signature: str) -> dict[str, str] | None:
+def load_mapping(*, session: Session, signature: str) -> dict[str, Any] | None:
     row = session.execute(select(ColumnMapping.mapping).where(
         ColumnMapping.signature == signature)).scalar_one_or_none()
     return None if row is None else dict(json.loads(row))

@@ -13,7 +13,7 @@ from core.model import Metadata, ParsedFile
 from core.names import canonical_subject, canonical_year, grade_of, period_order
 from core.problems import Problem, Severity
 from core.template import template_xlsx
-from dashboard import ingest, state, store
+from dashboard import ingest, mapping_view, state, store
 
 __all__ = ["history", "review_and_save", "template_download"]
 
@@ -119,8 +119,11 @@ def review_and_save(files: list[st.runtime.uploaded_file_manager.UploadedFile],
         report = _parse(data, file.name, base, max_bytes)
         bar.progress((i + 1) / len(files), text=f"Прочитано файлов: {i + 1} из {len(files)}")
         with st.expander(_title(report), expanded=True):
+            if report.parsed is None and report.unknown_layout:
+                report = mapping_view.mapped_report(key, data, report, base)
             if report.parsed is None:
-                st.error(report.error)
+                if not report.unknown_layout:
+                    st.error(report.error)
                 reports.append((key, report))
                 continue
             meta = _metadata_inputs(key, report, base)
@@ -145,6 +148,8 @@ def review_and_save(files: list[st.runtime.uploaded_file_manager.UploadedFile],
 
 def _title(report: ingest.FileReport) -> str:
     if report.parsed is None:
+        if report.unknown_layout:
+            return f"❓ {report.file_name} — макет не распознан, сопоставьте столбцы"
         return f"❌ {report.file_name} — не прочитан"
     icon = "❌" if report.errors else "✅"
     return f"{icon} {report.file_name} — {report.parsed.layout_title}"
