@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TypeVar
+from typing import Any, TypedDict, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -91,9 +91,14 @@ class VprSheet:
     absent: int
 
 
+class _Where(TypedDict):
+    file: str
+    sheet: str
+
+
 @lru_cache(maxsize=1)
-def _result_dtypes() -> dict[str, object]:
-    return dict(results_frame([]).dtypes.items())
+def _result_dtypes() -> dict[str, Any]:
+    return {str(k): v for k, v in results_frame([]).dtypes.items()}
 
 
 def column_values(sheet: Sheet, col: int | None, start: int) -> list[object]:
@@ -111,7 +116,7 @@ def _mapped(values: Sequence[Hashable], fn: Callable[[Hashable], T]) -> list[T]:
 
 
 def _texts(values: Sequence[object]) -> list[str]:
-    return _mapped(values, cell_text)  # type: ignore[arg-type]
+    return _mapped(values, cell_text)  # type: ignore[arg-type, unused-ignore]
 
 
 def report_rows(problems: list[Problem], cells: list[tuple[int, str]], *, file: str,
@@ -177,7 +182,7 @@ def read_vpr_sheet(sheet: Sheet, cols: VprColumns, *, file_name: str, metadata: 
     """
     problems: list[Problem] = []
     start = cols.header_row + 1
-    where = {"file": file_name, "sheet": sheet.name}
+    where: _Where = {"file": file_name, "sheet": sheet.name}
     head = cols.headers
 
     def header(name: str, col: int | None) -> str:
@@ -357,7 +362,7 @@ def _variant_labels(variant_texts: list[list[str]], keep: np.ndarray) -> list[st
 
 def _tokens_column(sheet: Sheet, col: int | None, start: int, keep: np.ndarray,
                    src_rows: np.ndarray, fn: Callable[[Hashable], tuple[str, bool]],
-                   problems: list[Problem], where: dict[str, str], column: str,
+                   problems: list[Problem], where: _Where, column: str,
                    message: str) -> list[str]:
     if col is None:
         return [""] * len(keep)
@@ -388,7 +393,7 @@ def _class_text(value: str) -> str:
 
 def _classes(sheet: Sheet, cols: VprColumns, start: int, keep: np.ndarray,
              src_rows: np.ndarray, metadata: Metadata, problems: list[Problem],
-             where: dict[str, str]) -> tuple[list[str], list[int | None]]:
+             where: _Where) -> tuple[list[str], list[int | None]]:
     """Canonical class labels and grades (FORMATS §0.3); the grade of «А»/«нет» comes from the
     metadata, else the raw text is kept for :func:`core.readers.apply_metadata` to finish."""
     m = len(keep)
@@ -443,7 +448,7 @@ def _classes(sheet: Sheet, cols: VprColumns, start: int, keep: np.ndarray,
     return labels, grades
 
 
-def _check_duplicates(results: pd.DataFrame, problems: list[Problem], where: dict[str, str],
+def _check_duplicates(results: pd.DataFrame, problems: list[Problem], where: _Where,
                       column: str) -> None:
     dup = results.duplicated(["school", "class_label", "pupil"], keep="first")
     if not dup.any():
