@@ -26,8 +26,11 @@ source_sheet       sheet the row came from
 source_row         1-based spreadsheet row
 =================  ===========================================================================
 
-``tasks`` — per-task scores: row_id, task («1», «11.3», «10К1»), score (float or NaN when not
-attempted), max_score (float or NaN), attempted (bool).
+``tasks`` — per-task scores: row_id, task («1», «11.3», «10К1»), score (float; NaN when the cell
+is empty or unreadable; 0 for ``X``/«не пройд.»), max_score (float or NaN), attempted (bool),
+level («Б», «П», «В» when the file gives the task's difficulty, as the Ф1 report does; «» or NaN
+otherwise — an optional column added after the first release, so readers that do not know
+levels may leave it out and get NaN).
 
 ``lessons`` — daily journal: school, year, class_label, pupil, subject, date, lesson_index, marks
 («3 4»), attendance («Н», «Б», «У», «О» or «»).
@@ -66,7 +69,7 @@ RESULT_COLUMNS = (
 _TEXT_RESULT = ("school", "year", "procedure", "period", "date", "class_label", "pupil", "subject",
                 "teacher", "mark", "journal_mark", "variant", "gender", "source_sheet")
 _FLOAT_RESULT = ("primary_score", "max_score", "average", "weighted_average")
-TASK_COLUMNS = ("row_id", "task", "score", "max_score", "attempted")
+TASK_COLUMNS = ("row_id", "task", "score", "max_score", "attempted", "level")
 LESSON_COLUMNS = ("school", "year", "class_label", "pupil", "subject", "date", "lesson_index",
                   "marks", "attendance")
 LOAD_COLUMNS = ("school", "year", "class_label", "subject", "teacher", "group", "hours")

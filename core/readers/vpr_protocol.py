@@ -1,0 +1,107 @@
+"""ФИС ОКО ВПР upload protocol: the 2022 «Протокол» (+ «Классы») and the 2025 two-part school
+form (FORMATS.md §4 and §7). Both share the column grammar: «Код», «Вариант» (or «Вариант
+(часть 1)» and «Вариант (часть 2)»), task headers «<task> (<max>б)», a class column, «Пол»,
+«Отметка за предыдущий …», «Итого баллов».
+
+Subject, grade and year are not in the file: they stay empty and come from the metadata.
+The school is «Школа» (``eduNNNNNN | name``) of a region download, else «Пользователь», else
+empty (a school's own upload). Scores above a task maximum are a warning, not an error: the
+real regional downloads carry such cells (45 in the 2022 Altai files) and refusing the file
+would lose thousands of valid rows; the value is kept as written.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from core.model import Metadata
+from core.names import normalize_header
+from core.problems import Problem, Severity
+from core.readers.common import find_header_row, parse_task_header
+from core.readers.vpr_table import (
+    TaskColumn,
+    VprColumns,
+    VprSheet,
+    concat_sheets,
+    read_vpr_sheet,
+    scale_for,
+)
+from core.tokens import cell_text
+from core.workbook import Sheet
+
+__all__ = ["LAYOUT", "TITLE", "detect", "find_columns", "parse"]
+
+LAYOUT = "fisoko_vpr_protocol"
+TITLE = "ФИС ОКО: протокол проверки ВПР (форма загрузки)"
+
+
+def _is_variant(t: str) -> bool:
+    return t == "вариант" or t.startswith("вариант (часть")
+
+
+FIELDS = {
+    "pupil": lambda t: t == "код",
+    "variant": _is_variant,
+    "total": lambda t: t == "итого баллов",
+    "class_label": lambda t: t == "наименование класса" or t.startswith("класс"),
+    "gender": lambda t: t == "пол",
+    "journal": lambda t: t.startswith("отметка за предыдущ"),
+    "school": lambda t: t == "школа",
+    "user": lambda t: t == "пользователь",
+}
+
+
+def find_columns(sheet: Sheet) -> VprColumns | None:
+    """The protocol columns of a sheet, or ``None`` when it is not a protocol."""
+    match = find_header_row(sheet, FIELDS, required=("pupil", "variant", "total"))
+    if match is None:
+        return None
+    texts = [normalize_header(v) for v in sheet.rows[match.row]]
+    raw = [cell_text(v) for v in sheet.rows[match.row]]
+    tasks = []
+    for c, text in enumerate(texts):
+        th = parse_task_header(text)
+        if th is not None:
+            tasks.append(TaskColumn(c, th.task, th.max_score, raw[c]))
+    if not tasks:
+        return None
+    cols = match.columns
+    class_col = cols.get("class_label")
+    return VprColumns(
+        header_row=match.row, pupil=cols["pupil"], tasks=tuple(tasks),
+        variants=tuple(c for c, t in enumerate(texts) if _is_variant(t)),
+        class_label=class_col,
+        class_is_index=class_col is not None and texts[class_col].startswith("класс №"),
+        gender=cols.get("gender"), journal=cols.get("journal"), total=cols["total"],
+        school=cols.get("school", cols.get("user")),
+    )
+
+
+def detect(sheets: list[Sheet]) -> bool:
+    return any(find_columns(s) is not None for s in sheets)
+
+
+def parse(sheets: list[Sheet], *, file_name: str, metadata: Metadata
+          ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    parts: list[VprSheet] = []
+    problems: list[Problem] = []
+    scale = scale_for(metadata)
+    row_id = 0
+    for sheet in sheets:
+        cols = find_columns(sheet)
+        if cols is None:
+            continue
+        part = read_vpr_sheet(sheet, cols, file_name=file_name, metadata=metadata,
+                              row_id_start=row_id, over_max=Severity.WARNING)
+        row_id += len(part.results)
+        parts.append(part)
+        header_max = sum(t.max_score or 0.0 for t in cols.tasks)
+        if scale is not None and abs(header_max - scale.max_total) > 1e-9:
+            problems.append(Problem(
+                file=file_name, sheet=sheet.name, row=cols.header_row + 1,
+                message=f"сумма максимумов заданий в заголовках ({cell_text(header_max)}) не "
+                        f"равна максимуму шкалы {scale.year} г. ({cell_text(scale.max_total)}): "
+                        f"проверьте год, предмет и параллель; отметки по шкале могут быть "
+                        f"неверны"))
+    frames, found = concat_sheets(parts)
+    return frames, found + problems
