@@ -51,7 +51,7 @@ class MarkToken:
     def token(self) -> str:
         if self.kind is MarkKind.MARK:
             return str(self.value)
-        return self.kind.value
+        return str(self.kind.value)
 
 
 _WS = re.compile(r"\s+")

@@ -12,6 +12,7 @@ import streamlit as st
 from core.model import Metadata, ParsedFile
 from core.names import canonical_subject, canonical_year, grade_of, period_order
 from core.problems import Problem, Severity
+from core.readers.filename import propose_metadata
 from core.template import template_xlsx
 from dashboard import ingest, mapping_view, state, store
 
@@ -82,27 +83,30 @@ def _parse(data: bytes, name: str, metadata: Metadata, max_bytes: int) -> ingest
     return ingest.parse_upload(data, name, metadata, max_bytes=max_bytes)
 
 
-def _metadata_inputs(key: str, report: ingest.FileReport, base: Metadata) -> Metadata:
-    """Inputs for what the file lacks, prefilled from the proposal."""
+def _metadata_inputs(key: str, report: ingest.FileReport, base: Metadata,
+                     proposal: Metadata) -> Metadata:
+    """Inputs for what the file lacks, prefilled from the proposal made from the file name."""
     assert report.parsed is not None
     missing = _missing(report.parsed)
     if not missing:
         return base
-    st.warning("В файле не хватает сведений — укажите их:")
+    proposed = any((proposal.year, proposal.subject, proposal.grade))
+    st.warning("В файле не хватает сведений — проверьте и укажите их"
+               + (" (предложено по имени файла):" if proposed else ":"))
     cols = st.columns(3)
     meta = base
     if "year" in missing:
-        year = cols[0].text_input("Учебный год", value=base.year, key=f"{key}_year",
+        year = cols[0].text_input("Учебный год", value=proposal.year, key=f"{key}_year",
                                   placeholder="2024/2025")
         meta = replace(meta, year=canonical_year(year) or "")
         if year and not meta.year:
             cols[0].error("Учебный год вида 2024/2025")
     if "subject" in missing:
-        subject = cols[1].text_input("Предмет", value=base.subject, key=f"{key}_subject")
+        subject = cols[1].text_input("Предмет", value=proposal.subject, key=f"{key}_subject")
         meta = replace(meta, subject=canonical_subject(subject)[0] if subject else "")
     if "grade" in missing:
         grade = cols[2].number_input("Параллель (класс)", min_value=1, max_value=11,
-                                     value=base.grade, key=f"{key}_grade", step=1)
+                                     value=proposal.grade, key=f"{key}_grade", step=1)
         meta = replace(meta, grade=int(grade) if grade else None)
     return meta
 
@@ -126,7 +130,7 @@ def review_and_save(files: list[st.runtime.uploaded_file_manager.UploadedFile],
                     st.error(report.error)
                 reports.append((key, report))
                 continue
-            meta = _metadata_inputs(key, report, base)
+            meta = _metadata_inputs(key, report, base, propose_metadata(file.name))
             if meta != base:
                 report = _parse(data, file.name, meta, max_bytes)
             _show(report)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 from types import ModuleType
+from typing import cast
 
 import pandas as pd
 
@@ -118,8 +119,9 @@ def _derive_vpr_marks(results: pd.DataFrame, parsed: ParsedFile, scales: tuple[S
         "primary_score"].notna()
     if not need.any():
         return
-    for (year, subject, grade), idx in results[need].groupby(
-            ["year", "subject", "grade"], dropna=False).groups.items():
+    groups = results[need].groupby(["year", "subject", "grade"], dropna=False).groups
+    for group_key, idx in groups.items():
+        year, subject, grade = cast("tuple[str, str, float]", group_key)
         scale = find_scale(year=vpr_year(str(year)), subject=str(subject),
                            grade=None if pd.isna(grade) else int(grade), extra=scales)
         if scale is None:

@@ -50,15 +50,16 @@ def parse_load_sheet(sheet: Sheet, match: HeaderMatch, *, file_name: str,
         cells = {k: sheet.text(r, c) for k, c in cols.items()}
         if not any(cells.values()):
             continue
-        where = {"file": file_name, "sheet": sheet.name, "row": r + 1}
         label = parse_class_label(cells["class_label"])
         if not label.understood:
-            problems.append(Problem(**where, column=_col(sheet, match, "class_label"),
+            problems.append(Problem(file=file_name, sheet=sheet.name, row=r + 1,
+                                    column=_col(sheet, match, "class_label"),
                                     value=cells["class_label"], severity=Severity.ERROR,
                                     message="не распознано название класса"))
             continue
         if not cells["subject"] or not cells["teacher"]:
-            problems.append(Problem(**where, severity=Severity.WARNING,
+            problems.append(Problem(file=file_name, sheet=sheet.name, row=r + 1,
+                                    severity=Severity.WARNING,
                                     message="строка без предмета или учителя пропущена"))
             continue
         year = canonical_year(cells.get("year", "")) or metadata.year
