@@ -60,13 +60,16 @@ from core.readers.netschool_blocks import (
 from core.tokens import parse_lesson_cell, parse_mark, parse_number
 from core.workbook import Sheet
 
-__all__ = ["LAYOUT", "TITLE", "detect", "month_number", "parse"]
+__all__ = ["LAYOUT", "TITLE", "DayColumn", "ReportLayout", "detect", "find_layout", "month_number",
+           "parse"]
 
 LAYOUT = "netschool_report"
 TITLE = "«Сетевой город»: отчёт об успеваемости и посещаемости ученика (весь класс)"
 
 _TITLE_TEXT = "Отчет об успеваемости"
 _DAY_ROW_SPAN = 3
+# Text columns of ``results`` this layout never fills (see netschool_tabel).
+_EMPTY_TEXT = {"date": "", "teacher": "", "journal_mark": "", "variant": "", "gender": ""}
 
 _MONTHS = {
     "январь": 1, "февраль": 2, "март": 3, "апрель": 4, "май": 5, "июнь": 6, "июль": 7,
@@ -104,7 +107,9 @@ def _role(t: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class _DayColumn:
+class DayColumn:
+    """A lesson column: 0-based column, month, day, and the lesson number within that day."""
+
     column: int
     month: int
     day: int
@@ -112,17 +117,20 @@ class _DayColumn:
 
 
 @dataclass(frozen=True)
-class _Layout:
+class ReportLayout:
+    """0-based rows and columns of one pupil block's header."""
+
     header_row: int
     day_row: int
     subject_col: int
-    days: tuple[_DayColumn, ...]
+    days: tuple[DayColumn, ...]
     average: int | None
     weighted: int | None
     term: int | None
 
 
-def _find_layout(sheet: Sheet, start: int, end: int) -> _Layout | None:
+def find_layout(sheet: Sheet, start: int, end: int) -> ReportLayout | None:
+    """The header of the pupil block in rows ``start``…``end - 1``; ``None`` when absent."""
     found = find_row(sheet, start, end, lambda t: t == "предмет")
     if found is None:
         return None
@@ -154,7 +162,7 @@ def _find_layout(sheet: Sheet, start: int, end: int) -> _Layout | None:
             break
     if day_row is None:
         return None
-    days: list[_DayColumn] = []
+    days: list[DayColumn] = []
     seen: dict[tuple[int, int], int] = {}
     for c in sorted(month_of):
         day = _day(sheet, day_row, c)
@@ -162,8 +170,8 @@ def _find_layout(sheet: Sheet, start: int, end: int) -> _Layout | None:
             continue
         key = (month_of[c], day)
         seen[key] = seen.get(key, 0) + 1
-        days.append(_DayColumn(c, month_of[c], day, seen[key]))
-    return _Layout(header_row, day_row, subject_col, tuple(days), roles.get("average"),
+        days.append(DayColumn(c, month_of[c], day, seen[key]))
+    return ReportLayout(header_row, day_row, subject_col, tuple(days), roles.get("average"),
                    roles.get("weighted"), roles.get("term"))
 
 
@@ -174,11 +182,11 @@ def _day(sheet: Sheet, row: int, col: int) -> int | None:
     return int(number)
 
 
-def _first_layout(sheet: Sheet) -> _Layout | None:
+def _first_layout(sheet: Sheet) -> ReportLayout | None:
     blocks = pupil_blocks(sheet)
     if not blocks or "ученик" not in blocks[0].labels:
         return None
-    return _find_layout(sheet, blocks[0].start, blocks[0].end)
+    return find_layout(sheet, blocks[0].start, blocks[0].end)
 
 
 def detect(sheets: list[Sheet]) -> bool:
@@ -246,7 +254,7 @@ class _Sheet:
 
     def _block(self, block: PupilBlock) -> None:
         sheet = self.sheet
-        layout = _find_layout(sheet, block.start, block.end)
+        layout = find_layout(sheet, block.start, block.end)
         if layout is None:
             self.problem(block.start, "Предмет", "в блоке ученика не найдена шапка таблицы "
                          "(«Предмет», названия месяцев, числа дней); блок пропущен",
@@ -304,11 +312,11 @@ class _Sheet:
             subject, _known = canonical_subject(subject_text)
             self._lessons(r, layout, dates, (*ident, subject))
             self._term(r, layout, period, raw_period, block,
-                       {"school": self.school, "year": year, "class_label": label.label,
-                        "grade": label.grade, "pupil": pupil, "subject": subject,
-                        "source_sheet": sheet.name, "source_row": r + 1})
+                       {**_EMPTY_TEXT, "school": self.school, "year": year,
+                        "class_label": label.label, "grade": label.grade, "pupil": pupil,
+                        "subject": subject, "source_sheet": sheet.name, "source_row": r + 1})
 
-    def _lessons(self, r: int, layout: _Layout, dates: dict[int, str],
+    def _lessons(self, r: int, layout: ReportLayout, dates: dict[int, str],
                  ident: tuple[str, ...]) -> None:
         values = self.sheet.rows[r]
         for d in layout.days:
@@ -328,7 +336,7 @@ class _Sheet:
                                  d.lesson_index, " ".join(str(m) for m in cell.marks),
                                  cell.attendance))
 
-    def _term(self, r: int, layout: _Layout, period: str, raw_period: str, block: PupilBlock,
+    def _term(self, r: int, layout: ReportLayout, period: str, raw_period: str, block: PupilBlock,
               base: dict[str, object]) -> None:
         sheet = self.sheet
         raw = sheet.text(r, layout.term) if layout.term is not None else ""

@@ -67,6 +67,9 @@ TITLE = "«Сетевой город»: табель успеваемости у
 _TITLE_TEXT = "Табель успеваемости"
 _SUBHEADER_SPAN = 5
 EXAM_PROCEDURE = "Экзамен"
+# Text columns this layout never fills: given explicitly, because ``results_frame`` fills absent
+# columns with «» via ``fillna`` on an all-NaN float column, which pandas 3 warns about.
+_EMPTY_TEXT = {"date": "", "teacher": "", "journal_mark": "", "variant": "", "gender": ""}
 
 
 def _is_subject(t: str) -> bool:
@@ -267,8 +270,8 @@ def _parse_block(ctx: _Context, block: PupilBlock, seen: dict[tuple[str, str], i
                     "проверьте, не повторён ли блок", value=pupil)
     else:
         seen[key] = block.label_rows.get("ученик", block.start)
-    base = {"school": ctx.school, "year": year, "class_label": label.label, "grade": label.grade,
-            "pupil": pupil, "source_sheet": sheet.name}
+    base = {**_EMPTY_TEXT, "school": ctx.school, "year": year, "class_label": label.label,
+            "grade": label.grade, "pupil": pupil, "source_sheet": sheet.name}
     started = False
     for r in range(layout.subheader_row + 1, block.end):
         subject_text = sheet.text(r, layout.subject_col)
