@@ -86,11 +86,13 @@ def month_number(text: str) -> int | None:
         return None
     if key in _MONTHS:
         return _MONTHS[key]
+    if key == "мая":
+        return 5
     number = _MONTH_PREFIX.get(key[:3])
     if number is None:
         return None
-    # Abbreviations («мар») and genitive forms («марта», «мая») only.
-    if len(key) <= 4 or key.startswith(tuple(n[:-1] for n in _MONTHS)) or key == "мая":
+    # Abbreviations («мар», «сент») and genitive forms («марта», «сентября») only.
+    if len(key) <= 4 or key.startswith(tuple(n[:-1] for n in _MONTHS)):
         return number
     return None
 
@@ -232,6 +234,7 @@ class _Sheet:
         self.problems = problems
         self.school = school_name(sheet, title_row(sheet, _TITLE_TEXT)) or metadata.school
         self.skipped_terms = 0
+        self.skipped_rows = 0
         self.unnamed_period = ""
         self.unnamed_row = 0
 
@@ -244,7 +247,7 @@ class _Sheet:
     def parse(self) -> None:
         for block in pupil_blocks(self.sheet):
             self._block(block)
-        if self.skipped_terms:
+        if self.skipped_rows:
             self.problem(self.unnamed_row, "Период",
                          f"период отчёта «{self.unnamed_period}» не назван учебным периодом, "
                          f"поэтому {self.skipped_terms} итоговых оценок за период и средние баллы "
@@ -285,7 +288,7 @@ class _Sheet:
         span = _date_range(raw_period)
         first_year = int(year[:4])
         dates: dict[int, str] = {}
-        outside: list[str] = []
+        outside: list[tuple[int, str]] = []
         for d in layout.days:
             try:
                 date = dt.date(first_year if d.month >= 9 else first_year + 1, d.month, d.day)
@@ -296,10 +299,12 @@ class _Sheet:
                 continue
             dates[d.column] = date.strftime("%d.%m.%Y")
             if span is not None and not span[0] <= date <= span[1]:
-                outside.append(dates[d.column])
+                outside.append((d.column, dates[d.column]))
         if outside:
-            self.problem(layout.day_row, "дни", f"даты {outside[0]} … вне периода отчёта "
-                         f"«{raw_period}»: проверьте учебный год", value=raw_period)
+            col, date_text = outside[0]
+            self.problem(layout.day_row, f"{column_letter(col)} ({date_text})",
+                         f"{len(outside)} дат(ы) уроков вне периода отчёта «{raw_period}», "
+                         f"первая — {date_text}: проверьте учебный год", value=raw_period)
         ident = (self.school, year, label.label, pupil)
         started = False
         for r in range(layout.day_row + 1, block.end):
@@ -346,6 +351,7 @@ class _Sheet:
             return
         if not period:
             self.skipped_terms += bool(raw)
+            self.skipped_rows += 1
             if not self.unnamed_period:
                 self.unnamed_period = raw_period
                 self.unnamed_row = block.label_rows.get("период", block.start)
