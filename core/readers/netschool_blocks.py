@@ -17,6 +17,7 @@ from core.tokens import cell_text
 from core.workbook import Sheet
 
 __all__ = [
+    "DETECT_ROWS",
     "PupilBlock",
     "find_row",
     "first_cell",
@@ -27,6 +28,7 @@ __all__ = [
 
 _LABEL = re.compile(r"^\s*(учебный год|класс|ученик|период)\s*:\s*(.*)$", re.IGNORECASE | re.DOTALL)
 _LABEL_SCAN = 8  # label lines sit in the first cells of a row
+DETECT_ROWS = 120  # the title, the labels and the header of the first block lie within these
 
 
 @dataclass(frozen=True)
@@ -108,12 +110,13 @@ def find_row(sheet: Sheet, start: int, end: int,
     return None
 
 
-def pupil_blocks(sheet: Sheet) -> list[PupilBlock]:
+def pupil_blocks(sheet: Sheet, *, limit: int | None = None) -> list[PupilBlock]:
     """Blocks starting at each «Учебный год:» line (or at «Ученик:» when the year is given once
     at the top). Labels missing inside a block are inherited from the lines above the first
-    block."""
+    block. ``limit`` reads only the first rows (layout detection needs the first block only)."""
+    height = sheet.height if limit is None else min(limit, sheet.height)
     labelled: list[tuple[int, str, str]] = []
-    for r in range(sheet.height):
+    for r in range(height):
         found = _label(sheet, r)
         if found is not None:
             labelled.append((r, found[0], found[1]))
@@ -130,7 +133,7 @@ def pupil_blocks(sheet: Sheet) -> list[PupilBlock]:
             break
         top[key], top_rows[key] = value, r
     blocks: list[PupilBlock] = []
-    bounds = [*starts, sheet.height]
+    bounds = [*starts, height]
     i = 0
     for b, start in enumerate(starts):
         end = bounds[b + 1]

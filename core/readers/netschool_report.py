@@ -51,6 +51,7 @@ from core.names import (
 from core.problems import Problem, Severity
 from core.readers.common import column_letter
 from core.readers.netschool_blocks import (
+    DETECT_ROWS,
     PupilBlock,
     find_row,
     pupil_blocks,
@@ -185,7 +186,7 @@ def _day(sheet: Sheet, row: int, col: int) -> int | None:
 
 
 def _first_layout(sheet: Sheet) -> ReportLayout | None:
-    blocks = pupil_blocks(sheet)
+    blocks = pupil_blocks(sheet, limit=DETECT_ROWS)
     if not blocks or "ученик" not in blocks[0].labels:
         return None
     return find_layout(sheet, blocks[0].start, blocks[0].end)

@@ -50,6 +50,7 @@ from core.names import (
 from core.problems import Problem, Severity
 from core.readers.common import column_letter
 from core.readers.netschool_blocks import (
+    DETECT_ROWS,
     PupilBlock,
     find_row,
     pupil_blocks,
@@ -189,7 +190,7 @@ def _int_or_none(value: object) -> int | None:
 
 
 def _first_layout(sheet: Sheet) -> _Layout | None:
-    blocks = pupil_blocks(sheet)
+    blocks = pupil_blocks(sheet, limit=DETECT_ROWS)
     if not blocks or "ученик" not in blocks[0].labels:
         return None
     first = blocks[0]
@@ -270,8 +271,9 @@ def _parse_block(ctx: _Context, block: PupilBlock, seen: dict[tuple[str, str], i
                     "проверьте, не повторён ли блок", value=pupil)
     else:
         seen[key] = block.label_rows.get("ученик", block.start)
-    base = {**_EMPTY_TEXT, "school": ctx.school, "year": year, "class_label": label.label,
-            "grade": label.grade, "pupil": pupil, "source_sheet": sheet.name}
+    base: dict[str, object] = {**_EMPTY_TEXT, "school": ctx.school, "year": year,
+                               "class_label": label.label, "grade": label.grade, "pupil": pupil,
+                               "source_sheet": sheet.name}
     started = False
     for r in range(layout.subheader_row + 1, block.end):
         subject_text = sheet.text(r, layout.subject_col)
