@@ -28,6 +28,8 @@ from core.names import canonical_subject, known_subjects, parse_class_label
 from core.problems import Problem, Severity, UnknownLayoutError
 from core.readers import (
     load,
+    netschool_report,
+    netschool_tabel,
     template,
     vpr_description,
     vpr_dump,
@@ -40,8 +42,10 @@ from core.workbook import DEFAULT_MAX_BYTES, Sheet, read_workbook
 __all__ = ["READERS", "apply_metadata", "detect_layout", "parse_file", "parse_sheets"]
 
 # Order matters: the most specific signatures first; the generic ones last.
-READERS: list[ModuleType] = [vpr_report, vpr_protocol, vpr_dump, vpr_description, template,
-                             load]
+READERS: list[ModuleType] = [
+    netschool_tabel, netschool_report, vpr_report, vpr_protocol, vpr_dump, vpr_description,
+    template, load,
+]
 
 
 def detect_layout(sheets: list[Sheet]) -> ModuleType | None:
