@@ -85,7 +85,8 @@ def results_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     """Build a results table from dicts, filling absent columns and fixing dtypes."""
     frame = pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
     for col in _TEXT_RESULT:
-        frame[col] = frame[col].fillna("").astype(str)
+        values = frame[col].astype(object)
+        frame[col] = values.where(values.notna(), "").astype(str)
     for col in _FLOAT_RESULT:
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
     frame["grade"] = pd.to_numeric(frame["grade"], errors="coerce").astype("Int64")

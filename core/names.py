@@ -92,6 +92,10 @@ def _subject_synonyms() -> dict[str, str]:
     return table
 
 
+_GROUP_WORDS = re.compile(r"\s*[,(]?\s*(девочки|мальчики|девушки|юноши|\d+\s*(?:-?я\s*)?(?:под)?группа"
+                          r"|(?:под)?группа\s*\d*)\s*\)?")
+
+
 def known_subjects() -> set[str]:
     return set(_subject_synonyms().values())
 
@@ -103,6 +107,13 @@ def canonical_subject(value: object) -> tuple[str, bool]:
     table = _subject_synonyms()
     if key in table:
         return table[key], True
+    # Groups of one subject: «Труд (Технология девочки)», «Английский язык (1 группа)».
+    grouped = _GROUP_WORDS.sub("", key).replace("()", "").strip(" ()")
+    if grouped != key:
+        inner = re.search(r"\(([^()]*)\)", key)
+        for variant in (grouped, _GROUP_WORDS.sub("", inner.group(1)).strip() if inner else ""):
+            if variant in table:
+                return table[variant], True
     # «Русскому языку», «по математике»: strip a leading «по» and try dative/prepositional endings.
     key2 = re.sub(r"^по\s+", "", key)
     for variant in (key2, re.sub(r"ому языку$", "ий язык", key2), re.sub(r"е$", "а", key2),

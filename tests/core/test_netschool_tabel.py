@@ -343,10 +343,13 @@ def test_real_tabel_gives_per_quarter_indicators_for_every_subject_with_marks(
     results, _ = real_tabel
     table = summary_table(count_summary(results))
     quarters = table[table["period"].str.endswith("четверть")]
-    # 18 subjects have marks in 8А (20 minus the two unmarked courses; the two «Труд» groups
-    # are separate subjects): each gets a row in every quarter.
+    # 18 subject rows have marks in 8А (20 minus the two unmarked courses); the two «Труд»
+    # groups (девочки / мальчики) are groups of one subject (FORMATS §0.3), so 17 subjects,
+    # each with a row in every quarter; every pupil is in exactly one Труд group.
     assert quarters.groupby("subject")["period"].nunique().eq(4).all()
-    assert quarters["subject"].nunique() == 18
+    assert quarters["subject"].nunique() == 17
+    trud = quarters[quarters["subject"] == "Труд (технология)"]
+    assert trud["pupils"].tolist() == [28, 28, 28, 28]
     row = quarters[(quarters["subject"] == "Алгебра") & (quarters["period"] == "1 четверть")]
     assert len(row) == 1
     got = row.iloc[0]
