@@ -1,0 +1,100 @@
+"""Upload review of a real ФИС ОКО protocol that lacks year, subject and grade: the page proposes
+them from the file name, the user confirms, the file is saved; hostile files save nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
+
+from dashboard import store
+from dashboard.navigation import page_path
+from tests.app.conftest import APP
+from tests.conftest import real_file
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _upload_page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    return at.switch_page(page_path("upload")).run()
+
+
+def test_protocol_without_metadata_gets_proposals_from_file_name(database: str,
+                                                                  realdata: Path) -> None:
+    data = real_file(realdata, "altai-vpr/2022/5/Математика.xlsx").read_bytes()
+    at = _upload_page()
+    at.file_uploader[0].upload("Проведение работы по математике, 5 класс. ВПР 2022.xlsx", data,
+                               XLSX).run()
+    assert not at.exception
+    assert any("предложено по имени файла" in w.value for w in at.warning)
+    inputs = {t.label: t.value for t in at.text_input}
+    assert inputs["Учебный год"] == "2021/2022" and inputs["Предмет"] == "Математика"
+    assert at.number_input[0].value == 5
+    save = next(b for b in at.button if b.label.startswith("Сохранить файлы"))
+    save.click().run()
+    assert not at.exception
+    with Session(store.make_engine(database)) as s:
+        results = store.load_results(session=s)
+    # 7 written pupils in the file (counted with openpyxl: «Вариант» not «отсутствовал»),
+    # one school, class «нет» → «5»
+    assert len(results) == 7
+    assert set(results["year"]) == {"2021/2022"} and set(results["subject"]) == {"Математика"}
+    assert set(results["class_label"]) == {"5"}
+
+
+def test_same_file_twice_is_skipped_with_a_message(database: str, realdata: Path) -> None:
+    data = real_file(realdata, "netschool-export/tabel_uspevaemosti_8A_anon.xlsx").read_bytes()
+    for expected in ("сохранён", "уже загружен"):
+        at = _upload_page()
+        at.file_uploader[0].upload("табель.xlsx", data, XLSX).run()
+        next(b for b in at.button if b.label.startswith("Сохранить файлы")).click().run()
+        assert any(expected in m.value for m in [*at.success, *at.info]), expected
+
+
+def test_hostile_files_never_show_a_traceback(database: str) -> None:
+    at = _upload_page()
+    at.file_uploader[0].upload("пусто.xlsx", b"", XLSX).run()
+    assert not at.exception
+    at = _upload_page()
+    at.file_uploader[0].upload("мусор.csv", bytes(range(256)) * 10, "text/csv").run()
+    assert not at.exception
+    assert any("мусор.csv" in e.value for e in at.error)
+    with Session(store.make_engine(database)) as s:
+        assert store.list_uploads(session=s).empty
+
+
+FOREIGN_CSV = ("Итоги четверти;;;\n"
+               "Ф.И.О. ребёнка;Кл.;Дисциплина;Балл\n"
+               "Петров Пётр;7б;Алгебра;5\n"
+               "Сидоров Сидор;7б;Алгебра;3\n").encode("cp1251")
+
+
+def test_unknown_layout_goes_to_column_mapping_which_is_remembered(database: str) -> None:
+    at = _upload_page()
+    at.file_uploader[0].upload("итоги.csv", FOREIGN_CSV, "text/csv").run()
+    assert not at.exception
+    assert any("не распознан" in w.value for w in at.warning)
+    for label, column in (("ФИО или код *", 0), ("Класс *", 1), ("Предмет *", 2),
+                          ("Отметка *", 3)):
+        at.selectbox(key=next(s.key for s in at.selectbox if s.label == label)).set_value(column)
+    at.run()
+    for label, value in (("Учебный год", "2024/2025"), ("Период", "2 четверть"),
+                         ("Процедура", "Четвертная")):
+        next(t for t in at.text_input if t.label.endswith(label)).input(value)
+    at.run()
+    next(b for b in at.button if b.label == "Применить и запомнить сопоставление").click().run()
+    assert not at.exception
+    next(b for b in at.button if b.label.startswith("Сохранить файлы")).click().run()
+    assert any("сохранён" in s.value for s in at.success)
+
+    # Next time the same export is read with the remembered mapping, without the form.
+    again = FOREIGN_CSV.replace("Сидоров Сидор;7б;Алгебра;3".encode("cp1251"),
+                                "Сидоров Сидор;7б;Алгебра;4".encode("cp1251"))
+    at = _upload_page()
+    at.file_uploader[0].upload("итоги-2.csv", again, "text/csv").run()
+    assert any("сохранённое ранее сопоставление" in i.value for i in at.info)
+    with Session(store.make_engine(database)) as s:
+        results = store.load_results(session=s)
+    assert sorted(results["mark"]) == ["3", "5"] and set(results["class_label"]) == {"7Б"}
