@@ -24,6 +24,7 @@ import io
 import itertools
 import math
 import random
+import re
 import sys
 import time
 import zipfile
@@ -807,7 +808,7 @@ def term_rows(school: School, year: str, classes: Iterable[str] | None = None,
 
 
 def fixed_zip(data: bytes) -> bytes:
-    """Rewrite an xlsx with constant entry timestamps so that reruns are byte-identical."""
+    """Rewrite an xlsx with constant timestamps so that reruns are byte-identical."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -815,7 +816,11 @@ def fixed_zip(data: bytes) -> bytes:
             new = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
             new.compress_type = zipfile.ZIP_DEFLATED
             new.external_attr = info.external_attr
-            dst.writestr(new, src.read(info.filename))
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps «modified» on save
+                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2025-01-01T00:00:00Z",
+                              body)
+            dst.writestr(new, body)
     return out.getvalue()
 
 
