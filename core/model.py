@@ -82,7 +82,8 @@ def results_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     """Build a results table from dicts, filling absent columns and fixing dtypes."""
     frame = pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
     for col in _TEXT_RESULT:
-        frame[col] = frame[col].fillna("").astype(str)
+        # A column absent from every dict comes back float64 (all NaN): cast before filling.
+        frame[col] = frame[col].astype(object).fillna("").astype(str)
     for col in _FLOAT_RESULT:
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
     frame["grade"] = pd.to_numeric(frame["grade"], errors="coerce").astype("Int64")
