@@ -25,14 +25,14 @@ from core.model import (
 )
 from core.names import canonical_subject, known_subjects, parse_class_label
 from core.problems import Problem, Severity, UnknownLayoutError
-from core.readers import exam_protocol, load, template, wide_sheet
+from core.readers import destinations, exam_protocol, load, template, wide_sheet
 from core.scales import Scale, find_scale, vpr_year
 from core.workbook import DEFAULT_MAX_BYTES, Sheet, read_workbook
 
 __all__ = ["READERS", "apply_metadata", "detect_layout", "parse_file", "parse_sheets"]
 
 # Order matters: the most specific signatures first; the generic ones last.
-READERS: list[ModuleType] = [exam_protocol, template, load, wide_sheet]
+READERS: list[ModuleType] = [exam_protocol, destinations, template, load, wide_sheet]
 
 
 def detect_layout(sheets: list[Sheet]) -> ModuleType | None:
