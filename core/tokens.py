@@ -10,10 +10,11 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 __all__ = [
     "ATTENDANCE_CODES",
+    "NUMERIC_MARKS",
     "LessonCell",
     "MarkKind",
     "MarkToken",
@@ -23,13 +24,12 @@ __all__ = [
     "parse_mark",
     "parse_number",
     "parse_task_score",
-    "NUMERIC_MARKS",
 ]
 
 NUMERIC_MARKS = ("5", "4", "3", "2", "1")
 
 
-class MarkKind(str, Enum):
+class MarkKind(StrEnum):
     MARK = "mark"
     NA = "н/а"
     EXEMPT = "осв"

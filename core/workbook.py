@@ -114,7 +114,8 @@ def read_workbook(data: bytes, file_name: str, *, max_bytes: int = DEFAULT_MAX_B
     if kind == "ole":
         if _is_encrypted_ole(data):
             raise EncryptedFileError(
-                file_name, "книга защищена паролем или зашифрована; снимите защиту и загрузите снова")
+                file_name,
+                "книга защищена паролем или зашифрована; снимите защиту и загрузите снова")
         return _read_calamine(data, file_name)
     if kind == "html":
         return _read_html(data, file_name)
@@ -131,7 +132,8 @@ def _check_archive(data: bytes, file_name: str, *, max_uncompressed: int, max_ra
             infos = zf.infolist()
             names = {i.filename for i in infos}
     except (zipfile.BadZipFile, EOFError, ValueError, OSError, NotImplementedError) as exc:
-        raise UnreadableFileError(file_name, "файл повреждён или обрезан (архив не читается)") from exc
+        raise UnreadableFileError(
+            file_name, "файл повреждён или обрезан (архив не читается)") from exc
     if not ({"xl/workbook.xml", "content.xml"} & names):
         raise UnreadableFileError(file_name, "архив не является книгой Excel или OpenDocument")
     total = sum(i.file_size for i in infos)
@@ -169,7 +171,8 @@ def _read_calamine(data: bytes, file_name: str) -> list[Sheet]:
     try:
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except pc.PasswordError as exc:
-        raise EncryptedFileError(file_name, "книга защищена паролем; снимите защиту и загрузите снова") from exc
+        raise EncryptedFileError(
+            file_name, "книга защищена паролем; снимите защиту и загрузите снова") from exc
     except Exception as exc:  # calamine raises several unrelated types for broken files
         raise UnreadableFileError(file_name, f"файл повреждён или обрезан ({_short(exc)})") from exc
     sheets: list[Sheet] = []
@@ -205,7 +208,8 @@ def _decode(data: bytes) -> str | None:
 def _read_csv(data: bytes, file_name: str) -> Sheet:
     text = _decode(data)
     if text is None:
-        raise UnreadableFileError(file_name, "не удалось определить кодировку (ожидается UTF-8 или cp1251)")
+        raise UnreadableFileError(
+            file_name, "не удалось определить кодировку (ожидается UTF-8 или cp1251)")
     sample = "\n".join(text.splitlines()[:20])
     counts = {sep: sample.count(sep) for sep in (";", "\t", ",")}
     sep = max(counts, key=lambda s: counts[s])

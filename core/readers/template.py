@@ -107,10 +107,11 @@ def _parse_sheet(sheet: Sheet, match: HeaderMatch, file_name: str, metadata: Met
         rownum = r + 1
 
         def problem(field: str, message: str, severity: Severity = Severity.ERROR,
-                    value: str | None = None, _rownum: int = rownum) -> None:
+                    value: str | None = None, _rownum: int = rownum,
+                    _cells: dict[str, str] = cells) -> None:
             problems.append(Problem(file=file_name, sheet=sheet.name, row=_rownum,
                                     column=header.get(field, field), message=message,
-                                    value=cells.get(field, "") if value is None else value,
+                                    value=_cells.get(field, "") if value is None else value,
                                     severity=severity))
 
         missing = [f for f in REQUIRED if not cells.get(f) and not _from_meta(f, metadata)]
@@ -193,7 +194,8 @@ def _parse_sheet(sheet: Sheet, match: HeaderMatch, file_name: str, metadata: Met
                 problems.append(Problem(file=file_name, sheet=sheet.name, row=rownum,
                                         column=sheet.text(match.row, c), value=raw,
                                         severity=Severity.ERROR,
-                                        message=f"балл за задание больше максимума ({cell_text(th.max_score)})"))
+                                        message="балл за задание больше максимума "
+                                                f"({cell_text(th.max_score)})"))
             tasks.append({"row_id": row_id, "task": th.task, "score": score.points,
                           "max_score": th.max_score, "attempted": score.attempted})
 
