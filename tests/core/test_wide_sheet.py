@@ -257,3 +257,32 @@ def test_class_title_variants(title: str, expected: str) -> None:
             ["ФИО", "Русский язык", "Математика", "Биология"], ["Орлов Олег", 4, 4, 5]]
     parsed = parse_file(xlsx_bytes({"Лист1": rows}), "c.xlsx")
     assert set(parsed.results["class_label"]) == {expected}
+
+
+def test_one_class_per_file_with_a_sheet_per_period() -> None:
+    header = ["ФИО", "Русский язык", "Математика", "Окружающий мир"]
+    data = xlsx_bytes({
+        "1 четверть": [["Класс: 2В, учебный год 2024/2025"], header, ["Лебедев Лев", 5, 4, 5]],
+        "2 четверть": [header, ["Лебедев Лев", 4, 4, 5]],
+    })
+    parsed = parse_file(data, "2в.xlsx")
+    # the class and year stated once in the file apply to the second sheet too: 2 × 3 rows
+    assert len(parsed.results) == 6
+    assert set(parsed.results["class_label"]) == {"2В"}
+    assert set(parsed.results["year"]) == {"2024/2025"}
+    marks = marks_of(parsed)
+    assert marks[("Лебедев Лев", "Русский язык", "2 четверть")] == "4"
+    assert marks[("Лебедев Лев", "Русский язык", "1 четверть")] == "5"
+
+
+def test_column_numbering_row_and_blank_rows_are_skipped() -> None:
+    rows = [["Класс: 5А"], ["Учебный год 2024/2025, 4 четверть"],
+            ["№", "ФИО", "Русский язык", "Математика", "Биология"],
+            [1, 2, 3, 4, 5],
+            [1, "Орлов Олег", 4, 4, 5],
+            [],
+            [2, "Юдин Юрий", 3, 3, 3],
+            ["Классный руководитель: ____"]]
+    parsed = parse_file(xlsx_bytes({"Лист1": rows}), "n.xlsx")
+    assert sorted(parsed.results["pupil"].unique()) == ["Орлов Олег", "Юдин Юрий"]
+    assert len(parsed.results) == 6
