@@ -1,1 +1,4 @@
-"""ВСОКО core: pure domain code (parsing, indicators, checks, exports). Imports no UI or DB layer."""
+"""ВСОКО core: pure domain code (parsing, indicators, checks, exports).
+
+Imports no UI or DB layer.
+"""

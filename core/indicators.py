@@ -80,11 +80,11 @@ def count_marks(results: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
     Tokens other than those of :data:`COUNT_COLUMNS` («», «долг») count only in ``pupils``.
     """
-    frame = results[by + ["mark"]].copy()
+    frame = results[[*by, "mark"]].copy()
     frame["_col"] = frame["mark"].map(_TOKEN_COLUMN)
     pupils = frame.groupby(by, dropna=False, sort=True).size().rename("pupils")
     marks = (frame.dropna(subset=["_col"])
-             .groupby(by + ["_col"], dropna=False).size().unstack("_col", fill_value=0))
+             .groupby([*by, "_col"], dropna=False).size().unstack("_col", fill_value=0))
     out = pd.concat([pupils, marks], axis=1).fillna(0)
     for col in COUNT_COLUMNS:
         if col not in out.columns:

@@ -42,7 +42,8 @@ def normalize_header(value: object) -> str:
 # Latin look-alikes of Cyrillic capitals (FORMATS §0.3).
 _LOOKALIKE = str.maketrans({"A": "А", "B": "В", "C": "С", "E": "Е", "K": "К", "M": "М", "H": "Н",
                             "O": "О", "P": "Р", "T": "Т", "X": "Х", "Y": "У"})
-_CLASS = re.compile(r'^(\d{1,2})\s*[-–\s"«»\']*\s*([А-ЯЁ]{0,2}|\d{0,1})\s*["»\']?\s*(?:класс|кл\.?)?$')
+_CLASS = re.compile(
+    r'^(\d{1,2})\s*[-–\s"«»\']*\s*([А-ЯЁ]{0,2}|\d{0,1})\s*["»\']?\s*(?:класс|кл\.?)?$')
 _LETTER_ONLY = re.compile(r"^([А-ЯЁ])$")
 _NO_LETTER = {"НЕТ", "-", ""}
 
@@ -137,7 +138,8 @@ _PERIOD_RE = re.compile(
 
 
 def canonical_period(value: object) -> str | None:
-    """«1 Четверть», «I полугодие», «1ч», «год», «Год. оценка», «итог» → canonical; else ``None``."""
+    """«1 Четверть», «I полугодие», «1ч», «год», «Год. оценка», «итог» → canonical period;
+    ``None`` when not a period."""
     key = normalize_header(value)
     if not key:
         return None
@@ -168,8 +170,8 @@ TERM_PROCEDURE = "Отметки за период"
 INDEPENDENT_PROCEDURES = ("ВПР", "ОГЭ", "ЕГЭ", "Контрольная работа")
 _TERM_KINDS = {"четвертная", "полугодовая", "триместровая", "годовая", "итоговая",
                "отметки за период", "отметка за период", "промежуточная аттестация"}
-_KR_KINDS = re.compile(r"^(входная|административная|итоговая|контрольная)\s*(кр|к/р|контрольная работа)?$"
-                       r"|^кр$|^контрольная работа$")
+_KR_KINDS = re.compile(r"^(входная|административная|итоговая|контрольная)\s*"
+                       r"(кр|к/р|контрольная работа)?$|^кр$|^контрольная работа$")
 
 
 def canonical_procedure(value: object) -> str:

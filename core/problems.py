@@ -7,7 +7,7 @@ It raises a :class:`ParseError` subclass only when the file as a whole cannot be
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 __all__ = [
     "ArchiveBombError",
@@ -23,7 +23,7 @@ __all__ = [
 ]
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "ошибка"
     WARNING = "предупреждение"
 

@@ -67,7 +67,7 @@ def fill_teachers(results: pd.DataFrame, teacher_load: pd.DataFrame) -> pd.DataF
 
 def count_summary(results: pd.DataFrame) -> pd.DataFrame:
     """Counts per summary key and teacher, the pandas twin of the store's SQL query."""
-    return count_marks(results, SUMMARY_KEY + ["teacher"])
+    return count_marks(results, [*SUMMARY_KEY, "teacher"])
 
 
 def summary_table(counts: pd.DataFrame) -> pd.DataFrame:
@@ -78,7 +78,7 @@ def summary_table(counts: pd.DataFrame) -> pd.DataFrame:
     Groups without numeric marks or «н/а» (N = 0) give no row.
     """
     if counts.empty:
-        frame = pd.DataFrame(columns=SUMMARY_KEY + ["teacher", "grade", *COUNT_COLUMNS])
+        frame = pd.DataFrame(columns=[*SUMMARY_KEY, "teacher", "grade", *COUNT_COLUMNS])
         return add_indicators(frame)
     frame = counts.copy()
     frame["teacher"] = frame["teacher"].fillna("").astype(str)
@@ -95,8 +95,8 @@ def summary_table(counts: pd.DataFrame) -> pd.DataFrame:
     table = table.sort_values(
         ["school", "year", "_proc", "procedure", "_period", "grade", "class_label", "subject"],
         kind="stable").drop(columns=["_proc", "_period"])
-    cols = SUMMARY_KEY + ["teacher", "grade", *COUNT_COLUMNS, "n", "pass_rate", "quality", "sou",
-                          "mean"]
+    cols = [*SUMMARY_KEY, "teacher", "grade", *COUNT_COLUMNS, "n", "pass_rate", "quality", "sou",
+            "mean"]
     return table[cols].reset_index(drop=True)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 __all__ = [
     "ATTENDANCE_CODES",
@@ -29,7 +29,7 @@ __all__ = [
 NUMERIC_MARKS = ("5", "4", "3", "2", "1")
 
 
-class MarkKind(str, Enum):
+class MarkKind(StrEnum):
     MARK = "mark"
     NA = "н/а"
     EXEMPT = "осв"

@@ -31,6 +31,7 @@ __all__ = [
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024  # configured upload limit (settings may lower it)
 MAX_UNCOMPRESSED = 400 * 1024 * 1024  # declared size of all archive members
 MAX_RATIO = 200  # declared uncompressed / compressed for one big member
+MIN_BOMB_MEMBER = 10 * 1024 * 1024  # the ratio test applies to members declaring more than this
 
 Cell = object
 _MergedRange = tuple[tuple[int, int], tuple[int, int]]
@@ -86,9 +87,16 @@ def detect_file_type(data: bytes) -> str:
     return "unknown"
 
 
-def read_workbook(data: bytes, file_name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Sheet]:
+def read_workbook(data: bytes, file_name: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                  max_uncompressed: int | None = None, max_ratio: float | None = None,
+                  min_bomb_member: int | None = None) -> list[Sheet]:
     """All sheets of the file. Raises a :class:`~core.problems.ParseError` subclass with a Russian
-    message when the file is too large, encrypted, an archive bomb, or unreadable."""
+    message when the file is too large, encrypted, an archive bomb, or unreadable.
+
+    The archive limits default to the module constants (read at call time, so settings and tests
+    may lower them): total declared uncompressed size, and the compression ratio of any member
+    declaring more than ``min_bomb_member`` bytes.
+    """
     if len(data) > max_bytes:
         raise FileTooLargeError(
             file_name, f"файл больше допустимого размера ({len(data) / 1048576:.1f} МБ > "
@@ -97,12 +105,17 @@ def read_workbook(data: bytes, file_name: str, *, max_bytes: int = DEFAULT_MAX_B
         raise UnreadableFileError(file_name, "файл пуст")
     kind = detect_file_type(data)
     if kind == "zip":
-        _check_archive(data, file_name)
+        _check_archive(
+            data, file_name,
+            max_uncompressed=MAX_UNCOMPRESSED if max_uncompressed is None else max_uncompressed,
+            max_ratio=MAX_RATIO if max_ratio is None else max_ratio,
+            min_member=MIN_BOMB_MEMBER if min_bomb_member is None else min_bomb_member)
         return _read_calamine(data, file_name)
     if kind == "ole":
         if _is_encrypted_ole(data):
             raise EncryptedFileError(
-                file_name, "книга защищена паролем или зашифрована; снимите защиту и загрузите снова")
+                file_name,
+                "книга защищена паролем или зашифрована; снимите защиту и загрузите снова")
         return _read_calamine(data, file_name)
     if kind == "html":
         return _read_html(data, file_name)
@@ -112,21 +125,23 @@ def read_workbook(data: bytes, file_name: str, *, max_bytes: int = DEFAULT_MAX_B
         file_name, "это не электронная таблица (ожидается .xlsx, .xlsm, .xls, .ods или .csv)")
 
 
-def _check_archive(data: bytes, file_name: str) -> None:
+def _check_archive(data: bytes, file_name: str, *, max_uncompressed: int, max_ratio: float,
+                   min_member: int) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
             names = {i.filename for i in infos}
     except (zipfile.BadZipFile, EOFError, ValueError, OSError, NotImplementedError) as exc:
-        raise UnreadableFileError(file_name, "файл повреждён или обрезан (архив не читается)") from exc
+        raise UnreadableFileError(
+            file_name, "файл повреждён или обрезан (архив не читается)") from exc
     if not ({"xl/workbook.xml", "content.xml"} & names):
         raise UnreadableFileError(file_name, "архив не является книгой Excel или OpenDocument")
     total = sum(i.file_size for i in infos)
-    if total > MAX_UNCOMPRESSED:
+    if total > max_uncompressed:
         raise ArchiveBombError(
             file_name, f"заявленный распакованный размер {total / 1048576:.0f} МБ слишком велик")
     for info in infos:
-        if info.file_size > 10 * 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        if info.file_size > min_member and info.file_size > max_ratio * max(info.compress_size, 1):
             raise ArchiveBombError(
                 file_name, f"подозрительная степень сжатия части «{info.filename}» "
                            f"({info.file_size // max(info.compress_size, 1)}:1)")
@@ -193,7 +208,8 @@ def _decode(data: bytes) -> str | None:
 def _read_csv(data: bytes, file_name: str) -> Sheet:
     text = _decode(data)
     if text is None:
-        raise UnreadableFileError(file_name, "не удалось определить кодировку (ожидается UTF-8 или cp1251)")
+        raise UnreadableFileError(
+            file_name, "не удалось определить кодировку (ожидается UTF-8 или cp1251)")
     sample = "\n".join(text.splitlines()[:20])
     counts = {sep: sample.count(sep) for sep in (";", "\t", ",")}
     sep = max(counts, key=lambda s: counts[s])

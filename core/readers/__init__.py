@@ -27,6 +27,8 @@ from core.model import (
 from core.names import canonical_subject, known_subjects, parse_class_label
 from core.problems import Problem, Severity, UnknownLayoutError
 from core.readers import (
+    destinations,
+    exam_protocol,
     load,
     netschool_report,
     netschool_tabel,
@@ -35,6 +37,7 @@ from core.readers import (
     vpr_dump,
     vpr_protocol,
     vpr_report,
+    wide_sheet,
 )
 from core.scales import Scale, find_scale, vpr_year
 from core.workbook import DEFAULT_MAX_BYTES, Sheet, read_workbook
@@ -44,7 +47,7 @@ __all__ = ["READERS", "apply_metadata", "detect_layout", "parse_file", "parse_sh
 # Order matters: the most specific signatures first; the generic ones last.
 READERS: list[ModuleType] = [
     netschool_tabel, netschool_report, vpr_report, vpr_protocol, vpr_dump, vpr_description,
-    template, load,
+    exam_protocol, destinations, template, load, wide_sheet,
 ]
 
 

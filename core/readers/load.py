@@ -89,5 +89,6 @@ def parse(sheets: list[Sheet], *, file_name: str, metadata: Metadata
         frame, found = parse_load_sheet(sheet, match, file_name=file_name, metadata=metadata)
         frames.append(frame)
         problems.extend(found)
-    load = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(LOAD_COLUMNS))
+    load = (pd.concat(frames, ignore_index=True) if frames
+            else pd.DataFrame(columns=list(LOAD_COLUMNS)))
     return {"teacher_load": load}, problems
