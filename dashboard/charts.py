@@ -50,7 +50,8 @@ def period_trend(table: pd.DataFrame) -> alt.Chart | None:
     if terms["period"].nunique() < 2:
         return None
     data = _by(terms, ["year", "period", "class_label"])
-    data["Период"] = data["year"] + " · " + data["period"]
+    several_years = data["year"].nunique() > 1
+    data["Период"] = (data["year"] + " · " + data["period"]) if several_years else data["period"]
     data["_order"] = data["year"] + data["period"].map(lambda p: f"{period_order(p):02d}")
     order = data.sort_values("_order")["Период"].drop_duplicates().tolist()
     data["quality"] = data["quality"].round(1)
@@ -58,7 +59,8 @@ def period_trend(table: pd.DataFrame) -> alt.Chart | None:
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
-            x=alt.X("Период:N", sort=order, title=None),
+            x=alt.X("Период:N", sort=order, title=None,
+                    axis=alt.Axis(labelAngle=-40, labelLimit=200)),
             y=alt.Y("quality:Q", title="Качество, %", scale=alt.Scale(domain=[0, 100])),
             color=alt.Color("class_label:N", title="Класс"),
             tooltip=[alt.Tooltip("class_label:N", title="Класс"), alt.Tooltip("Период:N"),

@@ -20,10 +20,10 @@ class PageSpec:
 
 
 PAGES = (
-    PageSpec("home", "Главная", "🏫", "", default=True),
-    PageSpec("upload", "Загрузка данных", "📤", "upload"),
-    PageSpec("overview", "Обзор показателей", "📊", "overview"),
-    PageSpec("settings", "Настройки", "⚙️", "settings"),
+    PageSpec("home", "Главная", ":material/home:", "", default=True),
+    PageSpec("upload", "Загрузка данных", ":material/upload_file:", "upload"),
+    PageSpec("overview", "Обзор показателей", ":material/monitoring:", "overview"),
+    PageSpec("settings", "Настройки", ":material/settings:", "settings"),
 )
 
 

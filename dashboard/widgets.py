@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
 from core.exports import format_decimal
 from core.indicators import Indicators
-from core.names import grade_of
+from core.names import TERM_PROCEDURE, grade_of
 from core.summary import SummaryFilter
 from dashboard.navigation import page_path
 
@@ -27,8 +30,10 @@ FORMULAS = {
 }
 
 
-def _select(label: str, values: list[object], key: str, fmt: type = str) -> object | None:
-    choice = st.selectbox(label, [ALL, *values], key=key,
+def _select(label: str, values: list[object], key: str, fmt: Callable[[Any], str] = str,
+            default: object | None = None) -> object | None:
+    index = values.index(default) + 1 if default in values else 0
+    choice = st.selectbox(label, [ALL, *values], key=key, index=index,
                           format_func=lambda v: v if v == ALL else fmt(v))
     return None if choice == ALL else choice
 
@@ -37,10 +42,14 @@ def filter_bar(options: dict[str, list[object]], *, key: str) -> SummaryFilter:
     """Filters in two rows; returns the selection («Все» = no filter)."""
     first = st.columns(3)
     second = st.columns(4)
+    # Sensible defaults: the newest year and the term marks (mixing ВПР with term marks or two
+    # years in one KPI would mislead); «Все» stays one click away.
     with first[0]:
-        year = _select("Учебный год", options["year"], f"{key}_year")
+        year = _select("Учебный год", options["year"], f"{key}_year",
+                       default=options["year"][0] if options["year"] else None)
     with first[1]:
-        procedure = _select("Процедура", options["procedure"], f"{key}_procedure")
+        procedure = _select("Процедура", options["procedure"], f"{key}_procedure",
+                            default=TERM_PROCEDURE)
     with first[2]:
         period = _select("Период", options["period"], f"{key}_period")
     with second[0]:
@@ -96,7 +105,7 @@ def empty_state() -> None:
     st.info("В базе пока нет данных. Загрузите файлы на странице «Загрузка данных» "
             "или посмотрите, как всё работает, на демонстрационной школе.")
     left, right = st.columns(2)
-    left.page_link(page_path("upload"), label="Перейти к загрузке", icon="📤")
+    left.page_link(page_path("upload"), label="Перейти к загрузке", icon=":material/upload_file:")
     if right.button("Загрузить демонстрационные данные", type="primary"):
         bar = st.progress(0.0, text="Загружаю демонстрационную школу…")
 

@@ -19,5 +19,5 @@ if table.empty:
 
 widgets.data_status(table)
 left, right = st.columns(2)
-left.page_link(page_path("overview"), label="Открыть обзор показателей", icon="📊")
-right.page_link(page_path("upload"), label="Загрузить новые файлы", icon="📤")
+left.page_link(page_path("overview"), label="Открыть обзор показателей", icon=":material/monitoring:")
+right.page_link(page_path("upload"), label="Загрузить новые файлы", icon=":material/upload_file:")

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.core.builders import class_marks, template_bytes
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,20 +23,12 @@ def _wait(page: Page) -> None:
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
 
 
-def _sample_rows() -> list[list[object]]:
-    # 8А, 1 четверть. Алгебра: 5,5,4,4,3,2 → N 6, успеваемость 5/6 = 83.3, качество 4/6 = 66.7;
-    # Геометрия: 5,4,4,4,3,осв → N 5. Over both (11 marks: 3×«5», 5×«4», 2×«3», 1×«2»):
-    # успеваемость 10/11 = 90.9 %, качество 8/11 = 72.7 %, СОУ (300+320+72+16)/11 = 64.36 → 64,4 %,
-    # средний балл (15+20+6+2)/11 = 3.909 → 3,91
-    return (class_marks("2024/2025", "1 четверть", "8А", "Алгебра", "Иванова И.И.",
-                        ["5", "5", "4", "4", "3", "2"])
-            + class_marks("2024/2025", "1 четверть", "8А", "Геометрия", "Иванова И.И.",
-                          ["5", "4", "4", "4", "3", "осв"]))
+SAMPLE = ROOT / "sample_data" / "template_example_8A.xlsx"
 
 
 def test_upload_overview_download(page: Page, app_server: str, tmp_path: Path) -> None:
     source = tmp_path / "Шаблон_8А.xlsx"
-    source.write_bytes(template_bytes(_sample_rows()))
+    source.write_bytes(SAMPLE.read_bytes())
 
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.goto(f"{app_server}/upload")
@@ -52,7 +43,13 @@ def test_upload_overview_download(page: Page, app_server: str, tmp_path: Path) -
     page.goto(f"{app_server}/overview")
     _wait(page)
     values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
-    assert values == ["11", "90,9 %", "72,7 %", "64,4 %", "3,91"]
+    # sample_data/README.md: 8А, 1 четверть — русский (3/12/9/1), алгебра (4/9/11/1),
+    # физкультура (16/8/0/0, 1 осв). Over the three: n5 23, n4 29, n3 20, n2 2 → N 74;
+    # успеваемость 72/74 = 97.30; качество 52/74 = 70.27; СОУ (2300+1856+720+32)/74 = 66.32;
+    # средний балл (115+116+60+4)/74 = 3.986
+    assert values == ["74", "97,3 %", "70,3 %", "66,3 %", "3,99"]
+    cells = page.locator('[data-testid="stDataFrame"]').first
+    expect(cells).to_be_visible()
 
     with page.expect_download() as info:
         page.get_by_role("button", name="Скачать сводку (CSV)").click()
@@ -63,4 +60,7 @@ def test_upload_overview_download(page: Page, app_server: str, tmp_path: Path) -
     subprocess.run([sys.executable, "-m", "core", "summary", str(source), "--out", str(cli_out)],
                    cwd=ROOT, check=True, capture_output=True)
     assert downloaded.read_bytes() == cli_out.read_bytes()
-    assert len(downloaded.read_bytes().decode("utf-8-sig").splitlines()) == 3
+    lines = downloaded.read_bytes().decode("utf-8-sig").splitlines()
+    assert len(lines) == 4
+    assert any(";Алгебра;Соловьёв Н.О.;25;4;9;11;1;0;0;96,0;52,0;55,5;3,64" in line
+               for line in lines)
