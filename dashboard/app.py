@@ -16,7 +16,8 @@ import streamlit as st  # noqa: E402
 
 from dashboard.navigation import PAGES, page_path  # noqa: E402
 
-st.set_page_config(page_title="ВСОКО — качество образования", page_icon=":material/monitoring:", layout="wide")
+st.set_page_config(page_title="ВСОКО — качество образования", page_icon=":material/monitoring:",
+                   layout="wide")
 
 pages = [
     st.Page(page_path(p.module), title=p.title, icon=p.icon,

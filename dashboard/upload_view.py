@@ -30,7 +30,8 @@ _PREVIEW_COLUMNS = {
 def template_download() -> None:
     st.download_button(
         "Скачать шаблон (XLSX)", template_xlsx(), file_name="Шаблон_ВСОКО.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/description:",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/description:",
         help="Лист «Данные» с примерами строк, лист «Справочник» с допустимыми значениями")
 
 
