@@ -18,6 +18,7 @@ from dashboard import ingest, mapping_view, state, store
 
 __all__ = ["history", "review_and_save", "template_download"]
 
+_CONFLICTS = "upload_conflicts"
 UPLOAD_TYPES = ["xlsx", "xlsm", "xls", "ods", "csv", "html", "htm"]
 _PREVIEW_COLUMNS = {
     "school": "Школа", "year": "Учебный год", "procedure": "Процедура", "period": "Период",
@@ -113,7 +114,7 @@ def _metadata_inputs(key: str, report: ingest.FileReport, base: Metadata,
 
 
 def review_and_save(files: list[st.runtime.uploaded_file_manager.UploadedFile],
-                    *, school: str, max_bytes: int) -> None:
+                    *, school: str, max_bytes: int, uploaded_by: str = "") -> None:
     """Per file: parse with a status, show the review; then save what can be saved."""
     reports: list[tuple[str, ingest.FileReport]] = []
     bar = st.progress(0.0, text="Читаю файлы…")
@@ -142,13 +143,15 @@ def review_and_save(files: list[st.runtime.uploaded_file_manager.UploadedFile],
     if blocked:
         st.warning(f"Файлов с ошибками: {blocked}. Они не будут сохранены, пока ошибки не "
                    f"исправлены; остальные файлы можно сохранить.")
-    replace_ok = st.checkbox(
-        "Заменять ранее загруженные данные за те же классы, предметы и периоды",
-        key="upload_replace",
-        help="Если вы загружаете исправленную версию файла, старые строки того же охвата "
-             "будут удалены и заменены новыми.")
     if st.button(f"Сохранить файлы ({len(ready)})", type="primary", disabled=not ready):
-        _save(ready, replace_ok)
+        _save(ready, replace=False, uploaded_by=uploaded_by)
+    pending = [(k, r) for k, r in ready if k in st.session_state.get(_CONFLICTS, set())]
+    if pending:
+        st.warning("Данные за те же классы, предметы и периоды уже есть в базе. Если это "
+                   "исправленные файлы, замените ими прежние строки (остальные загрузки не "
+                   "изменятся).")
+        if st.button(f"Заменить прежние данные ({len(pending)})", key="upload_replace"):
+            _save(pending, replace=True, uploaded_by=uploaded_by)
 
 
 def _title(report: ingest.FileReport) -> str:
@@ -182,12 +185,17 @@ def _show(report: ingest.FileReport) -> None:
         st.dataframe(preview, hide_index=True, width="stretch")
 
 
-def _save(ready: list[tuple[str, ingest.FileReport]], replace_ok: bool) -> None:
+def _save(ready: list[tuple[str, ingest.FileReport]], *, replace: bool,
+          uploaded_by: str) -> None:
+    """Save each file in its own transaction; remember conflicts for the replace button."""
+    conflicts: set[str] = set(st.session_state.get(_CONFLICTS, set()))
     bar = st.progress(0.0, text="Сохраняю…")
-    for i, (_key, report) in enumerate(ready):
+    for i, (key, report) in enumerate(ready):
         assert report.parsed is not None
-        outcome = ingest.save_parsed(state.engine(), report.parsed, replace=replace_ok)
+        outcome = ingest.save_parsed(state.engine(), report.parsed, replace=replace,
+                                     uploaded_by=uploaded_by)
         bar.progress((i + 1) / len(ready), text=f"Сохранено файлов: {i + 1} из {len(ready)}")
+        conflicts.discard(key)
         if outcome.status == "saved":
             extra = ""
             if outcome.conflicts:
@@ -197,9 +205,11 @@ def _save(ready: list[tuple[str, ingest.FileReport]], replace_ok: bool) -> None:
         elif outcome.status == "duplicate":
             st.info(outcome.message)
         elif outcome.status == "conflict":
+            conflicts.add(key)
             st.warning(outcome.message)
         else:
             st.error(outcome.message)
+    st.session_state[_CONFLICTS] = conflicts
     state.invalidate()
 
 

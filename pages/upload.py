@@ -12,10 +12,13 @@ st.markdown(
 upload_view.template_download()
 
 config = settings.current()
+who = st.text_input("Кто загружает", key="uploaded_by", placeholder="Фамилия И.О.",
+                    help="Имя попадёт в историю загрузок")
 files = st.file_uploader("Файлы (.xlsx, .xlsm, .xls, .ods, .csv)", type=upload_view.UPLOAD_TYPES,
                          accept_multiple_files=True, key="upload_files")
 if files:
-    upload_view.review_and_save(files, school=config.school, max_bytes=config.max_bytes)
+    upload_view.review_and_save(files, school=config.school, max_bytes=config.max_bytes,
+                                uploaded_by=who.strip())
 
 st.subheader("История загрузок")
 upload_view.history()

@@ -98,3 +98,25 @@ def test_unknown_layout_goes_to_column_mapping_which_is_remembered(database: str
     with Session(store.make_engine(database)) as s:
         results = store.load_results(session=s)
     assert sorted(results["mark"]) == ["3", "5"] and set(results["class_label"]) == {"7Б"}
+
+
+def test_corrected_file_replaces_the_earlier_one_after_confirmation(database: str) -> None:
+    from tests.core.builders import class_marks, template_bytes
+
+    first = template_bytes(class_marks("2024/2025", "1 четверть", "8А", "Алгебра", "", ["5", "2"]))
+    fixed = template_bytes(class_marks("2024/2025", "1 четверть", "8А", "Алгебра", "", ["5", "3"]))
+    at = _upload_page()
+    at.text_input(key="uploaded_by").input("Петрова А.А.").run()
+    at.file_uploader[0].upload("алгебра.xlsx", first, XLSX).run()
+    next(b for b in at.button if b.label.startswith("Сохранить файлы")).click().run()
+    at = _upload_page()
+    at.file_uploader[0].upload("алгебра-испр.xlsx", fixed, XLSX).run()
+    next(b for b in at.button if b.label.startswith("Сохранить файлы")).click().run()
+    assert any("алгебра.xlsx" in w.value for w in at.warning)
+    replace = next(b for b in at.button if b.label.startswith("Заменить прежние данные"))
+    replace.click().run()
+    assert any("Заменены данные из: «алгебра.xlsx»" in s.value for s in at.success)
+    with Session(store.make_engine(database)) as s:
+        assert sorted(store.load_results(session=s)["mark"]) == ["3", "5"]
+        history = store.list_uploads(session=s)
+    assert history["uploaded_by"].tolist() == ["", "Петрова А.А."]
