@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import NoReturn
 
@@ -19,6 +20,7 @@ from core.model import Metadata, ParsedFile
 from core.names import canonical_subject, canonical_year
 from core.problems import ParseError, Severity, format_problem
 from core.readers import parse_file
+from core.readers.filename import propose_metadata
 from core.summary import count_summary, fill_teachers, summary_table
 
 __all__ = ["main"]
@@ -71,7 +73,10 @@ def read_inputs(paths: Sequence[str], metadata: Metadata) -> list[ParsedFile]:
         except OSError as exc:
             reason = "файл не найден" if isinstance(exc, FileNotFoundError) else "файл не читается"
             raise ParseError(path.name, reason) from exc
-        result = parse_file(data, path.name, metadata=metadata)
+        # Options win; what they leave empty is proposed from the file's name and folders
+        # («…по математике, 5 класс. ВПР 2021.xlsx», «2022/6/Русскому языку.xlsx»).
+        result = parse_file(data, path.name, metadata=_merge(metadata, propose_metadata(raw)))
+        _require_metadata(result, path.name)
         errors = [p for p in result.problems if p.severity is Severity.ERROR]
         if errors:
             more = f" (и ещё ошибок: {len(errors) - 1})" if len(errors) > 1 else ""
@@ -79,6 +84,30 @@ def read_inputs(paths: Sequence[str], metadata: Metadata) -> list[ParsedFile]:
                              sheet=errors[0].sheet, row=errors[0].row, column=errors[0].column)
         parsed.append(result)
     return parsed
+
+
+def _merge(given: Metadata, proposed: Metadata) -> Metadata:
+    return replace(given, **{f.name: getattr(proposed, f.name) for f in fields(Metadata)
+                             if not getattr(given, f.name) and getattr(proposed, f.name)})
+
+
+_OPTION_FOR = {"year": ("учебный год", "--year 2024/2025"),
+               "subject": ("предмет", "--subject Математика"),
+               "grade": ("параллель (класс)", "--grade 5")}
+
+
+def _require_metadata(parsed: ParsedFile, name: str) -> None:
+    """Rows without a year, subject or grade cannot be summarised: say which option to add."""
+    r = parsed.results
+    if r.empty:
+        return
+    lacking = [f for f, empty in (("year", (r["year"] == "").any()),
+                                  ("subject", (r["subject"] == "").any()),
+                                  ("grade", r["grade"].isna().any())) if empty]
+    if lacking:
+        what = ", ".join(_OPTION_FOR[f][0] for f in lacking)
+        how = " ".join(_OPTION_FOR[f][1] for f in lacking)
+        raise ParseError(name, f"в файле не указаны: {what}; добавьте параметры {how}")
 
 
 def _summary(args: argparse.Namespace) -> int:

@@ -83,9 +83,12 @@ def count_marks(results: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     frame = results[[*by, "mark"]].copy()
     frame["_col"] = frame["mark"].map(_TOKEN_COLUMN)
     pupils = frame.groupby(by, dropna=False, sort=True).size().rename("pupils")
-    marks = (frame.dropna(subset=["_col"])
-             .groupby([*by, "_col"], dropna=False).size().unstack("_col", fill_value=0))
-    out = pd.concat([pupils, marks], axis=1).fillna(0)
+    counted = frame.dropna(subset=["_col"])
+    if counted.empty:  # no countable token at all (e.g. ВПР scores without a known scale)
+        out = pupils.to_frame()
+    else:
+        marks = counted.groupby([*by, "_col"], dropna=False).size().unstack("_col", fill_value=0)
+        out = pd.concat([pupils, marks], axis=1).fillna(0)
     for col in COUNT_COLUMNS:
         if col not in out.columns:
             out[col] = 0

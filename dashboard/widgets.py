@@ -102,6 +102,11 @@ def empty_state() -> None:
     """No data yet: say so and offer the demonstration school."""
     from dashboard import ingest, state
 
+    if state.data_version()[2] > 0:
+        st.info("Данные загружены, но в них нет отметок, по которым считаются показатели "
+                "(например, баллы ВПР без шкалы перевода в отметки). Загрузите отметки или "
+                "отчёт ФИС ОКО с отметками.")
+        return
     st.info("В базе пока нет данных. Загрузите файлы на странице «Загрузка данных» "
             "или посмотрите, как всё работает, на демонстрационной школе.")
     left, right = st.columns(2)

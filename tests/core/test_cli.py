@@ -59,3 +59,21 @@ def test_unknown_option_is_exit_2_in_russian() -> None:
     run = _run("summary", "--бред")
     assert run.returncode == 2
     assert "ошибка в параметрах" in run.stderr
+
+
+def test_region_dump_takes_metadata_from_its_name(realdata: Path, tmp_path: Path) -> None:
+    from tests.conftest import real_file
+
+    src = real_file(realdata, "altai-vpr/2022/5/Математика.xlsx")
+    copy = tmp_path / "работа.xlsx"  # a name that says nothing
+    copy.write_bytes(src.read_bytes())
+    run = _run("summary", str(copy), "--out", str(tmp_path / "o.csv"))
+    assert run.returncode == 2 and "--year" in run.stderr and "--subject" in run.stderr
+    assert "--grade" in run.stderr and "работа.xlsx" in run.stderr
+    ok = _run("summary", str(src), "--out", str(tmp_path / "o.csv"))
+    assert ok.returncode == 0, ok.stderr
+    lines = (tmp_path / "o.csv").read_bytes().decode("utf-8-sig").splitlines()
+    # path …/2022/5/Математика.xlsx → 2021/2022, Математика, grade 5; no 2022 scale is shipped,
+    # so no ВПР marks are derived and the ВПР rows give no indicators (N = 0): header only.
+    assert lines == [lines[0]]
+    assert "нет шкалы" in ok.stderr

@@ -66,3 +66,11 @@ def test_mark_one_fails_and_weighs_like_na() -> None:
     # «5», «1»: N = 2; успеваемость 1/2 = 50; СОУ (100+7)/2 = 53.5; средний балл (5+1)/2 = 3
     out = compute_indicators(MarkCounts(pupils=2, n5=1, n1=1))
     assert (out.pass_rate, out.sou, out.mean) == (50.0, 53.5, 3.0)
+
+
+def test_counts_of_a_group_without_any_mark_token() -> None:
+    # ВПР primary scores with no scale: marks are empty → one group, 3 pupils, nothing counted
+    frame = make_marks(empty=3)
+    counts = count_marks(frame, ["class_label", "subject"])
+    assert counts[["pupils", "n5", "n_na"]].values.tolist() == [[3, 0, 0]]
+    assert add_indicators(counts)["n"].tolist() == [0]
