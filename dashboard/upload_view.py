@@ -157,9 +157,9 @@ def review_and_save(files: list[st.runtime.uploaded_file_manager.UploadedFile],
 def _title(report: ingest.FileReport) -> str:
     if report.parsed is None:
         if report.unknown_layout:
-            return f"❓ {report.file_name} — макет не распознан, сопоставьте столбцы"
-        return f"❌ {report.file_name} — не прочитан"
-    icon = "❌" if report.errors else "✅"
+            return f":material/help: {report.file_name} — макет не распознан, сопоставьте столбцы"
+        return f":material/error: {report.file_name} — не прочитан"
+    icon = ":material/error:" if report.errors else ":material/check_circle:"
     return f"{icon} {report.file_name} — {report.parsed.layout_title}"
 
 
