@@ -104,6 +104,7 @@ def summary_table(counts: pd.DataFrame) -> pd.DataFrame:
 class SummaryFilter:
     """Overview filters; ``None`` means «все»."""
 
+    school: str | None = None
     year: str | None = None
     period: str | None = None
     procedure: str | None = None
@@ -116,7 +117,8 @@ class SummaryFilter:
 def filter_summary(table: pd.DataFrame, f: SummaryFilter) -> pd.DataFrame:
     """Rows of a summary table matching every set filter (a teacher matches joined names)."""
     mask = pd.Series(True, index=table.index)
-    for col, value in (("year", f.year), ("period", f.period), ("procedure", f.procedure),
+    for col, value in (("school", f.school), ("year", f.year), ("period", f.period),
+                       ("procedure", f.procedure),
                        ("class_label", f.class_label), ("subject", f.subject)):
         if value is not None:
             mask &= table[col] == value
@@ -132,6 +134,7 @@ def filter_options(table: pd.DataFrame) -> dict[str, list[Any]]:
     teachers = sorted({t for joined in table["teacher"] for t in str(joined).split(", ") if t})
     procedures = sorted(set(table["procedure"]), key=lambda p: (p != TERM_PROCEDURE, p))
     return {
+        "school": sorted(set(table["school"])),
         "year": sorted(set(table["year"]), reverse=True),
         "period": sorted({p for p in table["period"] if p}, key=period_order),
         "procedure": procedures,

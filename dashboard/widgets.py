@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import streamlit as st
@@ -40,6 +40,10 @@ def _select(label: str, values: list[object], key: str, fmt: Callable[[Any], str
 
 def filter_bar(options: dict[str, list[object]], *, key: str) -> SummaryFilter:
     """Filters in two rows; returns the selection («Все» = no filter)."""
+    school = None
+    if len(options["school"]) > 1:  # a region dump or several schools in one store
+        school = _select("Школа", options["school"], f"{key}_school",
+                         fmt=lambda s: s or "— не указана —")
     first = st.columns(3)
     second = st.columns(4)
     # Sensible defaults: the newest year and the term marks (mixing ВПР with term marks or two
@@ -64,9 +68,11 @@ def filter_bar(options: dict[str, list[object]], *, key: str) -> SummaryFilter:
         subject = _select("Предмет", options["subject"], f"{key}_subject")
     with second[3]:
         teacher = _select("Учитель", options["teacher"], f"{key}_teacher")
-    return SummaryFilter(year=year, period=period, procedure=procedure,  # type: ignore[arg-type]
-                         grade=grade, class_label=class_label, subject=subject,  # type: ignore[arg-type]
-                         teacher=teacher)  # type: ignore[arg-type]
+    return SummaryFilter(
+        school=cast("str | None", school), year=cast("str | None", year),
+        period=cast("str | None", period), procedure=cast("str | None", procedure),
+        grade=cast("int | None", grade), class_label=cast("str | None", class_label),
+        subject=cast("str | None", subject), teacher=cast("str | None", teacher))
 
 
 def kpi_row(ind: Indicators, *, groups: int) -> None:

@@ -93,3 +93,20 @@ def test_decimal_comma_rounds_half_up(value: float | None, digits: int, text: st
 ])
 def test_formula_injection_is_neutralised(text: str, safe: str) -> None:
     assert neutralise(text) == safe
+
+
+def test_filters_narrow_the_summary(template_file: Path) -> None:
+    from core.summary import SummaryFilter, filter_options, filter_summary, total_indicators
+
+    table = summary_table(count_summary(parse_file(template_file.read_bytes(),
+                                                   template_file.name).results))
+    options = filter_options(table)
+    assert options["class_label"] == ["8А", "8Б"] and options["period"] == ["1 четверть", "Год"]
+    assert options["teacher"] == ["@Петров П.П.", "Иванова И.И."]
+    only_8b = filter_summary(table, SummaryFilter(class_label="8Б"))
+    assert only_8b["subject"].tolist() == ["Физика"]
+    assert filter_summary(table, SummaryFilter(grade=8)).shape[0] == 2
+    assert filter_summary(table, SummaryFilter(teacher="Иванова И.И."))["subject"].tolist() == [
+        "Алгебра"]
+    # over both rows: n5 6, n4 12, n3 8, n2 2, н/а 1 → N 29; успеваемость 26/29 = 89.66 %
+    assert total_indicators(table).pass_rate == pytest.approx(100 * 26 / 29)
