@@ -55,6 +55,7 @@ def period_trend(table: pd.DataFrame) -> alt.Chart | None:
     data["_order"] = data["year"] + data["period"].map(lambda p: f"{period_order(p):02d}")
     order = data.sort_values("_order")["Период"].drop_duplicates().tolist()
     data["quality"] = data["quality"].round(1)
+    class_order = sorted(set(data["class_label"]), key=lambda c: (grade_of(c) or 0, c))
     return (
         alt.Chart(data)
         .mark_line(point=True)
@@ -62,7 +63,8 @@ def period_trend(table: pd.DataFrame) -> alt.Chart | None:
             x=alt.X("Период:N", sort=order, title=None,
                     axis=alt.Axis(labelAngle=-40, labelLimit=200)),
             y=alt.Y("quality:Q", title="Качество, %", scale=alt.Scale(domain=[0, 100])),
-            color=alt.Color("class_label:N", title="Класс"),
+            color=alt.Color("class_label:N", title="Класс", sort=class_order,
+                            legend=alt.Legend(columns=2, symbolLimit=0)),
             tooltip=[alt.Tooltip("class_label:N", title="Класс"), alt.Tooltip("Период:N"),
                      alt.Tooltip("quality:Q", title="Качество, %"),
                      alt.Tooltip("n:Q", title="N (отметок)")],

@@ -101,6 +101,8 @@ def summary_grid(display: pd.DataFrame) -> None:
                                                           help=FORMULAS["Обучающихся"])
     config["н/а"] = st.column_config.NumberColumn("н/а", help=FORMULAS["н/а"])
     config["осв"] = st.column_config.NumberColumn("осв", help=FORMULAS["осв"])
+    if display["Школа"].nunique() <= 1:  # one school: the column only takes room on screen
+        display = display.drop(columns="Школа")
     st.dataframe(display, hide_index=True, column_config=config, width="stretch")
 
 
@@ -140,6 +142,13 @@ def data_status(table: pd.DataFrame) -> None:
     cols[1].metric("Классов", table[["year", "class_label"]].drop_duplicates().shape[0])
     cols[2].metric("Предметов", table["subject"].nunique())
     cols[3].metric("Процедур", table["procedure"].nunique())
+    by_procedure = (table.groupby(["year", "procedure"])
+                    .agg(classes=("class_label", "nunique"), subjects=("subject", "nunique"),
+                         n=("n", "sum"))
+                    .reset_index().sort_values(["year", "procedure"], ascending=[False, True]))
+    st.dataframe(by_procedure.rename(columns={
+        "year": "Учебный год", "procedure": "Процедура", "classes": "Классов",
+        "subjects": "Предметов", "n": "Отметок (N)"}), hide_index=True, width="stretch")
     years = ", ".join(sorted(set(table["year"])))
     schools = ", ".join(sorted({s for s in table["school"] if s})) or "не указана"
     st.caption(f"Школа: {schools}. Учебные годы: {years}.")
