@@ -19,7 +19,7 @@ from core.exports import summary_csv
 from core.model import Metadata, ParsedFile
 from core.names import canonical_subject, canonical_year
 from core.problems import ParseError, Severity, format_problem
-from core.readers import parse_file
+from core.readers import missing_metadata, parse_file
 from core.readers.filename import propose_metadata
 from core.summary import count_summary, fill_teachers, summary_table
 
@@ -98,12 +98,7 @@ _OPTION_FOR = {"year": ("учебный год", "--year 2024/2025"),
 
 def _require_metadata(parsed: ParsedFile, name: str) -> None:
     """Rows without a year, subject or grade cannot be summarised: say which option to add."""
-    r = parsed.results
-    if r.empty:
-        return
-    lacking = [f for f, empty in (("year", (r["year"] == "").any()),
-                                  ("subject", (r["subject"] == "").any()),
-                                  ("grade", r["grade"].isna().any())) if empty]
+    lacking = missing_metadata(parsed)
     if lacking:
         what = ", ".join(_OPTION_FOR[f][0] for f in lacking)
         how = " ".join(_OPTION_FOR[f][1] for f in lacking)

@@ -20,6 +20,7 @@ __all__ = ["history", "review_and_save", "template_download"]
 
 _CONFLICTS = "upload_conflicts"
 UPLOAD_TYPES = ["xlsx", "xlsm", "xls", "ods", "csv", "html", "htm"]
+_MISSING_LABELS = {"year": "учебный год", "subject": "предмет", "grade": "параллель (класс)"}
 _PREVIEW_COLUMNS = {
     "school": "Школа", "year": "Учебный год", "procedure": "Процедура", "period": "Период",
     "date": "Дата", "class_label": "Класс", "pupil": "ФИО или код", "subject": "Предмет",
@@ -66,20 +67,6 @@ def scope_frame(parsed: ParsedFile) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Что", "Значение"])
 
 
-def _missing(parsed: ParsedFile) -> list[str]:
-    r = parsed.results
-    if r.empty:
-        return []
-    missing = []
-    if (r["year"] == "").any():
-        missing.append("year")
-    if (r["subject"] == "").any():
-        missing.append("subject")
-    if r["grade"].isna().any():
-        missing.append("grade")
-    return missing
-
-
 @st.cache_data(show_spinner=False, max_entries=32)
 def _parse(data: bytes, name: str, metadata: Metadata, max_bytes: int) -> ingest.FileReport:
     return ingest.parse_upload(data, name, metadata, max_bytes=max_bytes)
@@ -89,7 +76,7 @@ def _metadata_inputs(key: str, report: ingest.FileReport, base: Metadata,
                      proposal: Metadata) -> Metadata:
     """Inputs for what the file lacks, prefilled from the proposal made from the file name."""
     assert report.parsed is not None
-    missing = _missing(report.parsed)
+    missing = report.missing
     if not missing:
         return base
     proposed = any((proposal.year, proposal.subject, proposal.grade))
@@ -135,14 +122,17 @@ def review_and_save(files: list[st.runtime.uploaded_file_manager.UploadedFile],
             meta = _metadata_inputs(key, report, base, propose_metadata(file.name))
             if meta != base:
                 report = _parse(data, file.name, meta, max_bytes)
+            if report.missing:
+                st.error("Файл не будет сохранён, пока не указаны: "
+                         + ", ".join(_MISSING_LABELS[f] for f in report.missing) + ".")
             _show(report)
         reports.append((key, report))
     bar.empty()
     ready = [(k, r) for k, r in reports if r.can_save]
     blocked = len(reports) - len(ready)
     if blocked:
-        st.warning(f"Файлов с ошибками: {blocked}. Они не будут сохранены, пока ошибки не "
-                   f"исправлены; остальные файлы можно сохранить.")
+        st.warning(f"Файлов с ошибками или без нужных сведений: {blocked}. Они не будут "
+                   f"сохранены, пока ошибки не исправлены; остальные файлы можно сохранить.")
     if st.button(f"Сохранить файлы ({len(ready)})", type="primary", disabled=not ready):
         _save(ready, replace=False, uploaded_by=uploaded_by)
     pending = [(k, r) for k, r in ready if k in st.session_state.get(_CONFLICTS, set())]
@@ -159,7 +149,7 @@ def _title(report: ingest.FileReport) -> str:
         if report.unknown_layout:
             return f":material/help: {report.file_name} — макет не распознан, сопоставьте столбцы"
         return f":material/error: {report.file_name} — не прочитан"
-    icon = ":material/error:" if report.errors else ":material/check_circle:"
+    icon = ":material/error:" if report.errors or report.missing else ":material/check_circle:"
     return f"{icon} {report.file_name} — {report.parsed.layout_title}"
 
 

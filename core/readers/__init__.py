@@ -42,7 +42,10 @@ from core.readers import (
 from core.scales import Scale, find_scale, vpr_year
 from core.workbook import DEFAULT_MAX_BYTES, Sheet, read_workbook
 
-__all__ = ["READERS", "apply_metadata", "detect_layout", "parse_file", "parse_sheets"]
+__all__ = [
+    "READERS", "apply_metadata", "detect_layout", "missing_metadata", "parse_file",
+    "parse_sheets",
+]
 
 # Order matters: the most specific signatures first; the generic ones last.
 READERS: list[ModuleType] = [
@@ -89,6 +92,17 @@ def parse_file(data: bytes, file_name: str, *, metadata: Metadata = Metadata(),
     sheets = read_workbook(data, file_name, max_bytes=max_bytes)
     return parse_sheets(sheets, file_name=file_name, sha256=hashlib.sha256(data).hexdigest(),
                         metadata=metadata, scales=scales)
+
+
+def missing_metadata(parsed: ParsedFile) -> list[str]:
+    """Fields («year», «subject», «grade») that some result rows still lack: such rows cannot be
+    summarised or saved until the user (or a CLI option) supplies them."""
+    r = parsed.results
+    if r.empty:
+        return []
+    return [name for name, lacking in (("year", (r["year"] == "").any()),
+                                       ("subject", (r["subject"] == "").any()),
+                                       ("grade", r["grade"].isna().any())) if lacking]
 
 
 def apply_metadata(parsed: ParsedFile, metadata: Metadata, *,
