@@ -82,8 +82,29 @@ def read_inputs(paths: Sequence[str], metadata: Metadata) -> list[ParsedFile]:
             more = f" (и ещё ошибок: {len(errors) - 1})" if len(errors) > 1 else ""
             raise ParseError(path.name, format_problem(errors[0]).split(": ", 1)[-1] + more,
                              sheet=errors[0].sheet, row=errors[0].row, column=errors[0].column)
+        _reject_repeated_pupils(result, parsed)
         parsed.append(result)
     return parsed
+
+
+_PUPIL_KEY = ["school", "year", "procedure", "period", "date", "class_label", "subject", "pupil"]
+
+
+def _reject_repeated_pupils(new: ParsedFile, earlier: list[ParsedFile]) -> None:
+    """A pupil already read from an earlier input (the same file twice, or overlapping files)
+    would be counted twice; the upload page refuses such a file as a duplicate or conflict."""
+    if new.results.empty:
+        return
+    seen = {tuple(str(v) for v in key): f.file_name for f in earlier
+            for key in f.results[_PUPIL_KEY].itertuples(index=False)}
+    for rec in new.results[[*_PUPIL_KEY, "source_sheet", "source_row"]].to_dict("records"):
+        first = seen.get(tuple(str(rec[c]) for c in _PUPIL_KEY))
+        if first is not None:
+            row = rec["source_row"]
+            raise ParseError(
+                new.file_name, f"обучающийся «{rec['pupil']}» ({rec['class_label']}, "
+                f"{rec['subject']}) уже есть в файле «{first}»: он был бы посчитан дважды",
+                sheet=str(rec["source_sheet"]), row=None if pd.isna(row) else int(row))
 
 
 def _merge(given: Metadata, proposed: Metadata) -> Metadata:

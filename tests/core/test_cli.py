@@ -77,3 +77,15 @@ def test_region_dump_takes_metadata_from_its_name(realdata: Path, tmp_path: Path
     # so no ВПР marks are derived and the ВПР rows give no indicators (N = 0): header only.
     assert lines == [lines[0]]
     assert "нет шкалы" in ok.stderr
+
+
+def test_the_same_pupils_in_two_inputs_are_not_counted_twice(tmp_path: Path) -> None:
+    rows = [["2024/2025", "1 четверть", "Четвертная", "8А", "Ученик 01", "Алгебра", "", "5", None,
+             None, None]]
+    first, copy = tmp_path / "алгебра.xlsx", tmp_path / "алгебра (копия).xlsx"
+    first.write_bytes(template_bytes(rows))
+    copy.write_bytes(template_bytes(rows))
+    run = _run("summary", str(first), str(copy), "--out", str(tmp_path / "o.csv"))
+    _assert_one_line_error(run, "алгебра (копия).xlsx")
+    assert "строка 2" in run.stderr and "уже есть в файле «алгебра.xlsx»" in run.stderr
+    assert not (tmp_path / "o.csv").exists()
