@@ -7,6 +7,7 @@ naming the file, never a traceback).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import fields, replace
@@ -30,16 +31,38 @@ EXIT_INPUT = 2
 EXIT_INTERNAL = 1
 
 
+# argparse speaks English; its usual complaints, said in Russian (anything else is kept).
+_ARGPARSE_RU = (
+    (re.compile(r"^the following arguments are required: (.+)$"),
+     "не указаны обязательные параметры: {0}"),
+    (re.compile(r"^unrecognized arguments: (.+)$"), "неизвестные параметры: {0}"),
+    (re.compile(r"^argument (\S+): invalid int value: '(.*)'$"),
+     "параметр {0}: «{1}» — не целое число"),
+    (re.compile(r"^argument (\S+): expected one argument$"), "параметр {0}: нужно значение"),
+    (re.compile(r"^argument (\S+): invalid choice: '(.*)' \(choose from (.+)\)$"),
+     "неизвестная команда «{1}» (есть: {2})"),
+)
+
+
+def _in_russian(message: str) -> str:
+    for pattern, template in _ARGPARSE_RU:
+        m = pattern.match(message)
+        if m:
+            return template.format(*(g.replace("'", "") for g in m.groups()))
+    return message
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_INPUT, f"ошибка в параметрах командной строки: {message}\n")
+        self.exit(EXIT_INPUT, f"ошибка в параметрах командной строки: {_in_russian(message)}\n")
 
 
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m core", description="ВСОКО: расчёт показателей из файлов")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="КОМАНДА", required=True,
+                                parser_class=_Parser)
     summary = sub.add_parser("summary", help="сводка показателей (summary.csv)")
-    summary.add_argument("inputs", nargs="+", metavar="INPUT", help="файлы .xlsx/.xls/.ods/.csv")
+    summary.add_argument("inputs", nargs="+", metavar="ВХОДНОЙ_ФАЙЛ", help="файлы .xlsx/.xls/.ods/.csv")
     summary.add_argument("--out", default="-", help="куда записать CSV (по умолчанию stdout)")
     summary.add_argument("--year", default="", help="учебный год, если его нет в файле: 2024/2025")
     summary.add_argument("--subject", default="", help="предмет, если его нет в файле")

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.core.builders import template_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,3 +91,17 @@ def test_the_same_pupils_in_two_inputs_are_not_counted_twice(tmp_path: Path) -> 
     _assert_one_line_error(run, "алгебра (копия).xlsx")
     assert "строка 2" in run.stderr and "уже есть в файле «алгебра.xlsx»" in run.stderr
     assert not (tmp_path / "o.csv").exists()
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (("summary",), "не указаны обязательные параметры: ВХОДНОЙ_ФАЙЛ"),
+    ((), "не указаны обязательные параметры: КОМАНДА"),
+    (("summary", "x.xlsx", "--grade", "пятый"), "параметр --grade: «пятый» — не целое число"),
+    (("summary", "x.xlsx", "--out"), "параметр --out: нужно значение"),
+    (("отчёт",), "неизвестная команда «отчёт» (есть: summary)"),
+    (("summary", "x.xlsx", "--zzz"), "неизвестные параметры: --zzz"),
+])
+def test_option_errors_are_said_in_russian(args: tuple[str, ...], said: str) -> None:
+    run = _run(*args)
+    assert run.returncode == 2
+    assert run.stderr == f"ошибка в параметрах командной строки: {said}\n"
