@@ -150,7 +150,7 @@ def _derive_vpr_marks(results: pd.DataFrame, parsed: ParsedFile, scales: tuple[S
                 file=parsed.file_name, severity=Severity.WARNING, column="Отметка",
                 message=f"нет шкалы перевода баллов ВПР для «{subject}», {grade} класс, "
                         f"{year}: отметки не выведены, показаны только первичные баллы; "
-                        f"добавьте шкалу в настройках или загрузите отчёт с отметками"))
+                        f"заполните столбец «Отметка» или загрузите отчёт ФИС ОКО с отметками"))
             continue
         marks = [scale.mark_for(float(s)) for s in results.loc[idx, "primary_score"]]
         results.loc[idx, "mark"] = [str(m) if m is not None else "" for m in marks]
