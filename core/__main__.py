@@ -18,7 +18,7 @@ import pandas as pd
 
 from core.exports import summary_csv
 from core.model import Metadata, ParsedFile
-from core.names import canonical_subject, canonical_year
+from core.names import canonical_period, canonical_subject, canonical_year
 from core.problems import ParseError, Severity, format_problem
 from core.readers import missing_metadata, parse_file
 from core.readers.filename import propose_metadata
@@ -67,6 +67,8 @@ def _build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--year", default="", help="учебный год, если его нет в файле: 2024/2025")
     summary.add_argument("--subject", default="", help="предмет, если его нет в файле")
     summary.add_argument("--grade", type=int, default=None, help="параллель (номер класса)")
+    summary.add_argument("--period", default="",
+                         help="период, если его нет в файле: «1 четверть», «год»")
     summary.add_argument("--school", default="", help="название школы, если его нет в файле")
     return parser
 
@@ -77,8 +79,15 @@ def _metadata(args: argparse.Namespace) -> Metadata:
         year = canonical_year(args.year) or ""
         if not year:
             raise SystemExit(_fail(f"неверный учебный год «{args.year}»: ожидается вида 2024/2025"))
+    period = ""
+    if args.period:
+        period = canonical_period(args.period) or ""
+        if not period:
+            raise SystemExit(_fail(f"неверный период «{args.period}»: ожидается «1 четверть», "
+                                   f"«2 полугодие», «3 триместр» или «год»"))
     subject = canonical_subject(args.subject)[0] if args.subject else ""
-    return Metadata(school=args.school, year=year, subject=subject, grade=args.grade)
+    return Metadata(school=args.school, year=year, subject=subject, grade=args.grade,
+                    period=period)
 
 
 def _fail(message: str) -> int:
@@ -137,7 +146,8 @@ def _merge(given: Metadata, proposed: Metadata) -> Metadata:
 
 _OPTION_FOR = {"year": ("учебный год", "--year 2024/2025"),
                "subject": ("предмет", "--subject Математика"),
-               "grade": ("параллель (класс)", "--grade 5")}
+               "grade": ("параллель (класс)", "--grade 5"),
+               "period": ("период", "--period \"1 четверть\"")}
 
 
 def _require_metadata(parsed: ParsedFile, name: str) -> None:

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from core.model import Metadata, ParsedFile
-from core.names import canonical_subject, canonical_year, grade_of, period_order
+from core.names import canonical_period, canonical_subject, canonical_year, grade_of, period_order
 from core.problems import Problem, Severity
 from core.readers.filename import propose_metadata
 from core.template import template_xlsx
@@ -20,7 +20,8 @@ __all__ = ["history", "review_and_save", "template_download"]
 
 _CONFLICTS = "upload_conflicts"
 UPLOAD_TYPES = ["xlsx", "xlsm", "xls", "ods", "csv", "html", "htm"]
-_MISSING_LABELS = {"year": "учебный год", "subject": "предмет", "grade": "параллель (класс)"}
+_MISSING_LABELS = {"year": "учебный год", "subject": "предмет", "grade": "параллель (класс)",
+                   "period": "период"}
 _PREVIEW_COLUMNS = {
     "school": "Школа", "year": "Учебный год", "procedure": "Процедура", "period": "Период",
     "date": "Дата", "class_label": "Класс", "pupil": "ФИО или код", "subject": "Предмет",
@@ -82,7 +83,7 @@ def _metadata_inputs(key: str, report: ingest.FileReport, base: Metadata,
     proposed = any((proposal.year, proposal.subject, proposal.grade))
     st.warning("В файле не хватает сведений — проверьте и укажите их"
                + (" (предложено по имени файла):" if proposed else ":"))
-    cols = st.columns(3)
+    cols = st.columns(4)
     meta = base
     if "year" in missing:
         year = cols[0].text_input("Учебный год", value=proposal.year, key=f"{key}_year",
@@ -97,6 +98,12 @@ def _metadata_inputs(key: str, report: ingest.FileReport, base: Metadata,
         grade = cols[2].number_input("Параллель (класс)", min_value=1, max_value=11,
                                      value=proposal.grade, key=f"{key}_grade", step=1)
         meta = replace(meta, grade=int(grade) if grade else None)
+    if "period" in missing:
+        period = cols[3].text_input("Период", value=proposal.period, key=f"{key}_period",
+                                    placeholder="1 четверть")
+        meta = replace(meta, period=canonical_period(period) or "")
+        if period and not meta.period:
+            cols[3].error("Период вида «1 четверть», «2 полугодие», «год»")
     return meta
 
 

@@ -95,14 +95,15 @@ def parse_file(data: bytes, file_name: str, *, metadata: Metadata = Metadata(),
 
 
 def missing_metadata(parsed: ParsedFile) -> list[str]:
-    """Fields («year», «subject», «grade») that some result rows still lack: such rows cannot be
-    summarised or saved until the user (or a CLI option) supplies them."""
+    """Fields («year», «subject», «grade», «period») that the user (or a CLI option) must supply:
+    some result rows lack them, or an error says the file could not be read without them."""
     r = parsed.results
-    if r.empty:
-        return []
-    return [name for name, lacking in (("year", (r["year"] == "").any()),
-                                       ("subject", (r["subject"] == "").any()),
-                                       ("grade", r["grade"].isna().any())) if lacking]
+    lacking = {p.needs for p in parsed.problems if p.needs and p.severity is Severity.ERROR}
+    if not r.empty:
+        lacking |= {name for name, empty in (("year", (r["year"] == "").any()),
+                                             ("subject", (r["subject"] == "").any()),
+                                             ("grade", r["grade"].isna().any())) if empty}
+    return [f for f in ("year", "subject", "grade", "period") if f in lacking]
 
 
 def apply_metadata(parsed: ParsedFile, metadata: Metadata, *,

@@ -142,16 +142,16 @@ def _parse_sheet(sheet: Sheet, match: HeaderMatch, file_name: str, metadata: Met
         c = cols[field]
         return sheet.text(match.row, c) or column_letter(c)
 
-    def sheet_problem(message: str) -> None:
+    def sheet_problem(message: str, needs: str) -> None:
         problems.append(Problem(file=file_name, sheet=sheet.name, row=1, column="A",
-                                message=message, severity=Severity.ERROR))
+                                message=message, severity=Severity.ERROR, needs=needs))
 
     if not subject:
         sheet_problem("не указан предмет: в заголовке протокола (ячейка A1) предмет не найден; "
-                      "укажите его при загрузке")
+                      "укажите его при загрузке", "subject")
     if not year:
         sheet_problem("не указан учебный год: в заголовке протокола нет даты экзамена; "
-                      "укажите год при загрузке")
+                      "укажите год при загрузке", "year")
     if not subject or not year:
         return
 
