@@ -162,10 +162,11 @@ def _parse_sheet(sheet: Sheet, match: HeaderMatch, file_name: str, metadata: Met
         rownum = r + 1
 
         def problem(field: str, message: str, severity: Severity = Severity.ERROR,
-                    _rownum: int = rownum, _cells: dict[str, str] = cells) -> None:
+                    _rownum: int = rownum, _cells: dict[str, str] = cells,
+                    needs: str = "") -> None:
             problems.append(Problem(file=file_name, sheet=sheet.name, row=_rownum,
                                     column=header(field), value=_cells.get(field, ""),
-                                    message=message, severity=severity))
+                                    message=message, severity=severity, needs=needs))
 
         pupil = " ".join(" ".join(cells.get(k, "") for k in ("surname", "name", "patronymic"))
                          .split())
@@ -179,7 +180,7 @@ def _parse_sheet(sheet: Sheet, match: HeaderMatch, file_name: str, metadata: Met
         if not label.understood:
             problem("class_label" if "class_label" in cols else "surname",
                     "не распознан класс участника (ожидается вида «9А»); укажите параллель "
-                    "при загрузке")
+                    "при загрузке", needs="grade" if grade_hint is None else "")
             continue
         if not row_exam:
             row_exam = {9: "ОГЭ", 11: "ЕГЭ"}.get(label.grade or 0, "")
