@@ -210,12 +210,19 @@ def canonical_year(value: object) -> str | None:
     return f"{first}/{second}"
 
 
+_INITIAL = re.compile(r"^[А-ЯЁA-Z]\.$")
+
+
 def teacher_short_name(value: object) -> str:
-    """«Иванова Ирина Ивановна» → «Иванова И.И.»; «Иванова И. И.» → «Иванова И.И.»."""
+    """«Иванова Ирина Ивановна» → «Иванова И.И.»; «Иванова И. И.» and «И.И. Иванова» →
+    «Иванова И.И.»."""
     text = _WS.sub(" ", cell_text(value)).strip()
     if not text:
         return ""
     parts = text.replace(".", ". ").split()
+    # «И.И. Иванова»: initials first, surname last.
+    if len(parts) > 1 and _INITIAL.match(parts[0]) and not _INITIAL.match(parts[-1]):
+        parts = [parts[-1], *parts[:-1]]
     surname, rest = parts[0], parts[1:]
     initials = "".join(p[0].upper() + "." for p in rest if p.strip("."))
     return f"{surname} {initials}".strip()

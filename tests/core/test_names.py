@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.names import grade_of, parse_class_label
+from core.names import grade_of, parse_class_label, teacher_short_name
 
 
 @pytest.mark.parametrize(("raw", "label", "grade"), [
@@ -23,3 +23,9 @@ def test_class_label_spellings(raw: object, label: str, grade: int) -> None:
 @pytest.mark.parametrize("raw", ["51", "восьмой", "13А", ""])
 def test_unreadable_class_labels(raw: str) -> None:
     assert not parse_class_label(raw).understood
+
+
+@pytest.mark.parametrize("raw", ["Иванова Ирина Ивановна", "Иванова И.И.", "Иванова И. И.",
+                                 "И.И. Иванова", "И. И. Иванова", "  Иванова   И.И. "])
+def test_teacher_name_spellings_give_one_teacher(raw: str) -> None:
+    assert teacher_short_name(raw) == "Иванова И.И."
