@@ -42,3 +42,12 @@ def test_two_sheets_with_different_classes_are_both_read() -> None:
     parsed = parse_file(_workbook({"8А": first, "8Б": second}), "два листа.xlsx")
     assert parsed.problems == ()
     assert parsed.results["class_label"].tolist() == ["8А", "8А", "8Б"]
+
+
+def test_excel_true_in_the_mark_column_is_an_error_not_the_mark_one() -> None:
+    rows = class_marks("2024/2025", "1 четверть", "8А", "Алгебра", "", ["5"])
+    rows[0][7] = True  # an Excel boolean cell, which as text reads «1»
+    parsed = parse_file(_workbook({"Данные": rows}), "истина.xlsx")
+    assert parsed.results.empty
+    assert [(p.row, p.column, p.value, p.severity) for p in parsed.problems] == [
+        (2, "Отметка", "ИСТИНА", Severity.ERROR)]
