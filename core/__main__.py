@@ -7,6 +7,7 @@ naming the file, never a traceback).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import fields, replace
@@ -17,9 +18,9 @@ import pandas as pd
 
 from core.exports import summary_csv
 from core.model import Metadata, ParsedFile
-from core.names import canonical_subject, canonical_year
+from core.names import canonical_period, canonical_subject, canonical_year
 from core.problems import ParseError, Severity, format_problem
-from core.readers import parse_file
+from core.readers import missing_metadata, parse_file
 from core.readers.filename import propose_metadata
 from core.summary import count_summary, fill_teachers, summary_table
 
@@ -30,20 +31,44 @@ EXIT_INPUT = 2
 EXIT_INTERNAL = 1
 
 
+# argparse speaks English; its usual complaints, said in Russian (anything else is kept).
+_ARGPARSE_RU = (
+    (re.compile(r"^the following arguments are required: (.+)$"),
+     "не указаны обязательные параметры: {0}"),
+    (re.compile(r"^unrecognized arguments: (.+)$"), "неизвестные параметры: {0}"),
+    (re.compile(r"^argument (\S+): invalid int value: '(.*)'$"),
+     "параметр {0}: «{1}» — не целое число"),
+    (re.compile(r"^argument (\S+): expected one argument$"), "параметр {0}: нужно значение"),
+    (re.compile(r"^argument (\S+): invalid choice: '(.*)' \(choose from (.+)\)$"),
+     "неизвестная команда «{1}» (есть: {2})"),
+)
+
+
+def _in_russian(message: str) -> str:
+    for pattern, template in _ARGPARSE_RU:
+        m = pattern.match(message)
+        if m:
+            return template.format(*(g.replace("'", "") for g in m.groups()))
+    return message
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_INPUT, f"ошибка в параметрах командной строки: {message}\n")
+        self.exit(EXIT_INPUT, f"ошибка в параметрах командной строки: {_in_russian(message)}\n")
 
 
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m core", description="ВСОКО: расчёт показателей из файлов")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="КОМАНДА", required=True,
+                                parser_class=_Parser)
     summary = sub.add_parser("summary", help="сводка показателей (summary.csv)")
-    summary.add_argument("inputs", nargs="+", metavar="INPUT", help="файлы .xlsx/.xls/.ods/.csv")
+    summary.add_argument("inputs", nargs="+", metavar="ВХОДНОЙ_ФАЙЛ", help="файлы .xlsx/.xls/.ods/.csv")
     summary.add_argument("--out", default="-", help="куда записать CSV (по умолчанию stdout)")
     summary.add_argument("--year", default="", help="учебный год, если его нет в файле: 2024/2025")
     summary.add_argument("--subject", default="", help="предмет, если его нет в файле")
     summary.add_argument("--grade", type=int, default=None, help="параллель (номер класса)")
+    summary.add_argument("--period", default="",
+                         help="период, если его нет в файле: «1 четверть», «год»")
     summary.add_argument("--school", default="", help="название школы, если его нет в файле")
     return parser
 
@@ -54,8 +79,15 @@ def _metadata(args: argparse.Namespace) -> Metadata:
         year = canonical_year(args.year) or ""
         if not year:
             raise SystemExit(_fail(f"неверный учебный год «{args.year}»: ожидается вида 2024/2025"))
+    period = ""
+    if args.period:
+        period = canonical_period(args.period) or ""
+        if not period:
+            raise SystemExit(_fail(f"неверный период «{args.period}»: ожидается «1 четверть», "
+                                   f"«2 полугодие», «3 триместр» или «год»"))
     subject = canonical_subject(args.subject)[0] if args.subject else ""
-    return Metadata(school=args.school, year=year, subject=subject, grade=args.grade)
+    return Metadata(school=args.school, year=year, subject=subject, grade=args.grade,
+                    period=period)
 
 
 def _fail(message: str) -> int:
@@ -82,8 +114,29 @@ def read_inputs(paths: Sequence[str], metadata: Metadata) -> list[ParsedFile]:
             more = f" (и ещё ошибок: {len(errors) - 1})" if len(errors) > 1 else ""
             raise ParseError(path.name, format_problem(errors[0]).split(": ", 1)[-1] + more,
                              sheet=errors[0].sheet, row=errors[0].row, column=errors[0].column)
+        _reject_repeated_pupils(result, parsed)
         parsed.append(result)
     return parsed
+
+
+_PUPIL_KEY = ["school", "year", "procedure", "period", "date", "class_label", "subject", "pupil"]
+
+
+def _reject_repeated_pupils(new: ParsedFile, earlier: list[ParsedFile]) -> None:
+    """A pupil already read from an earlier input (the same file twice, or overlapping files)
+    would be counted twice; the upload page refuses such a file as a duplicate or conflict."""
+    if new.results.empty:
+        return
+    seen = {tuple(str(v) for v in key): f.file_name for f in earlier
+            for key in f.results[_PUPIL_KEY].itertuples(index=False)}
+    for rec in new.results[[*_PUPIL_KEY, "source_sheet", "source_row"]].to_dict("records"):
+        first = seen.get(tuple(str(rec[c]) for c in _PUPIL_KEY))
+        if first is not None:
+            row = rec["source_row"]
+            raise ParseError(
+                new.file_name, f"обучающийся «{rec['pupil']}» ({rec['class_label']}, "
+                f"{rec['subject']}) уже есть в файле «{first}»: он был бы посчитан дважды",
+                sheet=str(rec["source_sheet"]), row=None if pd.isna(row) else int(row))
 
 
 def _merge(given: Metadata, proposed: Metadata) -> Metadata:
@@ -93,17 +146,13 @@ def _merge(given: Metadata, proposed: Metadata) -> Metadata:
 
 _OPTION_FOR = {"year": ("учебный год", "--year 2024/2025"),
                "subject": ("предмет", "--subject Математика"),
-               "grade": ("параллель (класс)", "--grade 5")}
+               "grade": ("параллель (класс)", "--grade 5"),
+               "period": ("период", "--period \"1 четверть\"")}
 
 
 def _require_metadata(parsed: ParsedFile, name: str) -> None:
     """Rows without a year, subject or grade cannot be summarised: say which option to add."""
-    r = parsed.results
-    if r.empty:
-        return
-    lacking = [f for f, empty in (("year", (r["year"] == "").any()),
-                                  ("subject", (r["subject"] == "").any()),
-                                  ("grade", r["grade"].isna().any())) if empty]
+    lacking = missing_metadata(parsed)
     if lacking:
         what = ", ".join(_OPTION_FOR[f][0] for f in lacking)
         how = " ".join(_OPTION_FOR[f][1] for f in lacking)

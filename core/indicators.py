@@ -68,8 +68,10 @@ def compute_indicators(c: MarkCounts) -> Indicators:
     numeric = c.n5 + c.n4 + c.n3 + c.n2 + c.n1
     if n == 0:
         return Indicators(0, None, None, None, None)
-    pass_rate = (c.n5 + c.n4 + c.n3) / n * 100
-    quality = (c.n5 + c.n4) / n * 100
+    # Multiply before dividing: one rounding, so an exact half such as 23/80 = 28.75 % stays
+    # 28.75 and rounds half up to 28.8 (23 / 80 * 100 gives 28.749999… and would print 28.7).
+    pass_rate = (c.n5 + c.n4 + c.n3) * 100 / n
+    quality = (c.n5 + c.n4) * 100 / n
     sou = (100 * c.n5 + 64 * c.n4 + 36 * c.n3 + 16 * c.n2 + 7 * (c.n1 + c.n_na)) / n
     mean = ((5 * c.n5 + 4 * c.n4 + 3 * c.n3 + 2 * c.n2 + c.n1) / numeric) if numeric else None
     return Indicators(n, pass_rate, quality, sou, mean)

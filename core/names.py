@@ -42,8 +42,9 @@ def normalize_header(value: object) -> str:
 # Latin look-alikes of Cyrillic capitals (FORMATS §0.3).
 _LOOKALIKE = str.maketrans({"A": "А", "B": "В", "C": "С", "E": "Е", "K": "К", "M": "М", "H": "Н",
                             "O": "О", "P": "Р", "T": "Т", "X": "Х", "Y": "У"})
+# Matched on upper-cased text, hence «КЛАСС»/«КЛ.» in capitals.
 _CLASS = re.compile(
-    r'^(\d{1,2})\s*[-–\s"«»\']*\s*([А-ЯЁ]{0,2}|\d{0,1})\s*["»\']?\s*(?:класс|кл\.?)?$')
+    r'^(\d{1,2})\s*[-–\s"«»\']*\s*([А-ЯЁ]{0,2}|\d{0,1})\s*["»\']?\s*(?:КЛАСС|КЛ\.?)?$')
 _LETTER_ONLY = re.compile(r"^([А-ЯЁ])$")
 _NO_LETTER = {"НЕТ", "-", ""}
 
@@ -56,7 +57,8 @@ class ClassLabel:
 
 
 def parse_class_label(value: object, *, grade: int | None = None) -> ClassLabel:
-    """Canonical class label from `8А`, `8 а`, `8-А`, `8A`, `11`, `А` (+ grade), `нет` (+ grade)."""
+    """Canonical class label from `8А`, `8 а`, `8-А`, `8A`, `11`, `А` (+ grade), `нет` (+ grade);
+    numbered classes `5-1`, `5 1` → `5-1`."""
     raw = cell_text(value)
     text = raw.upper().translate(_LOOKALIKE).replace("Ё", "Е")
     text = _WS.sub(" ", text).strip()
@@ -70,7 +72,10 @@ def parse_class_label(value: object, *, grade: int | None = None) -> ClassLabel:
     if m:
         g = int(m.group(1))
         if 1 <= g <= 12:
-            return ClassLabel(f"{g}{m.group(2)}", g, True)
+            # A numbered class keeps its hyphen: «5-1» (not «51», read back as grade 51) and
+            # «1-1» (not «11», another class altogether).
+            suffix = m.group(2)
+            return ClassLabel(f"{g}-{suffix}" if suffix.isdigit() else f"{g}{suffix}", g, True)
     m = _LETTER_ONLY.match(text)
     if m and grade is not None:
         return ClassLabel(f"{grade}{m.group(1)}", grade, True)
@@ -205,12 +210,19 @@ def canonical_year(value: object) -> str | None:
     return f"{first}/{second}"
 
 
+_INITIAL = re.compile(r"^[А-ЯЁA-Z]\.$")
+
+
 def teacher_short_name(value: object) -> str:
-    """«Иванова Ирина Ивановна» → «Иванова И.И.»; «Иванова И. И.» → «Иванова И.И.»."""
+    """«Иванова Ирина Ивановна» → «Иванова И.И.»; «Иванова И. И.» and «И.И. Иванова» →
+    «Иванова И.И.»."""
     text = _WS.sub(" ", cell_text(value)).strip()
     if not text:
         return ""
     parts = text.replace(".", ". ").split()
+    # «И.И. Иванова»: initials first, surname last.
+    if len(parts) > 1 and _INITIAL.match(parts[0]) and not _INITIAL.match(parts[-1]):
+        parts = [parts[-1], *parts[:-1]]
     surname, rest = parts[0], parts[1:]
     initials = "".join(p[0].upper() + "." for p in rest if p.strip("."))
     return f"{surname} {initials}".strip()

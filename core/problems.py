@@ -33,6 +33,8 @@ class Problem:
     """One thing wrong with an input, located as precisely as the layout allows.
 
     ``row`` is the 1-based spreadsheet row, ``column`` the header text or column letter.
+    ``needs`` names what the user can supply to cure it («year», «subject», «grade», «period»;
+    the fields of :class:`~core.model.Metadata`), or is empty.
     """
 
     file: str
@@ -42,6 +44,7 @@ class Problem:
     row: int | None = None
     column: str = ""
     value: str = ""
+    needs: str = ""
 
 
 def format_problem(p: Problem) -> str:

@@ -43,24 +43,25 @@ SUMMARY_HEADER = (
 
 
 def fill_teachers(results: pd.DataFrame, teacher_load: pd.DataFrame) -> pd.DataFrame:
-    """Fill an empty ``teacher`` from the teacher load (школа?, год, класс, предмет → учитель).
+    """Fill an empty ``teacher`` from the teacher load (школа, год, класс, предмет → учитель).
 
-    A load row with an empty school or year matches any. Several teachers of one class-subject
-    (groups) are joined with «, ».
+    A load row applies to results of its own school and year; a load row with an empty school
+    or year matches any. A load of another year never applies (teachers change between years).
+    Several teachers of one class-subject (groups) are joined with «, ».
     """
     if teacher_load.empty or results.empty:
         return results
-    load = teacher_load[teacher_load["teacher"].astype(str) != ""]
-    joined = (load.groupby(["year", "class_label", "subject"])["teacher"]
+    where = ["school", "year", "class_label", "subject"]
+    load = teacher_load[[*where, "teacher"]].fillna("").astype(str)
+    load = load[load["teacher"] != ""]
+    keys = results[where].drop_duplicates().astype(str)
+    pairs = keys.merge(load, on=["class_label", "subject"], suffixes=("", "_load"))
+    applies = (((pairs["school_load"] == "") | (pairs["school_load"] == pairs["school"]))
+               & ((pairs["year_load"] == "") | (pairs["year_load"] == pairs["year"])))
+    joined = (pairs[applies].groupby(where)["teacher"]
               .agg(lambda s: ", ".join(sorted(set(s)))).rename("_load_teacher").reset_index())
-    out = results.merge(joined, on=["year", "class_label", "subject"], how="left")
-    if out["_load_teacher"].isna().all():
-        any_year = (load.groupby(["class_label", "subject"])["teacher"]
-                    .agg(lambda s: ", ".join(sorted(set(s)))).rename("_any").reset_index())
-        out = out.merge(any_year, on=["class_label", "subject"], how="left")
-        out["_load_teacher"] = out["_any"]
-        out = out.drop(columns="_any")
-    empty = out["teacher"].astype(str) == ""
+    out = results.merge(joined, on=where, how="left")
+    empty = out["teacher"].fillna("").astype(str) == ""
     out.loc[empty, "teacher"] = out.loc[empty, "_load_teacher"].fillna("")
     return out.drop(columns="_load_teacher")
 

@@ -68,8 +68,8 @@ def cell_text(value: object) -> str:
     """Any cell value as stripped text: floats that are whole numbers lose their ``.0``."""
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
+    if isinstance(value, bool):  # as Russian Excel shows it; never the mark «1» or a «0»
+        return "ИСТИНА" if value else "ЛОЖЬ"
     if isinstance(value, float):
         if math.isnan(value):
             return ""

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from core.model import Metadata, ParsedFile
 from core.problems import ParseError, Severity, UnknownLayoutError, has_errors
-from core.readers import parse_file, parse_sheets
+from core.readers import missing_metadata, parse_file, parse_sheets
 from core.readers.mapping import ColumnMap, apply_mapping
 from core.workbook import read_workbook
 from dashboard import store
@@ -37,8 +37,16 @@ class FileReport:
     unknown_layout: bool = False  # readable, but no reader recognised it: offer column mapping
 
     @property
+    def missing(self) -> list[str]:
+        """«year», «subject», «grade» still lacking in some rows (the user must supply them)."""
+        return missing_metadata(self.parsed) if self.parsed is not None else []
+
+    @property
     def can_save(self) -> bool:
-        return self.parsed is not None and not has_errors(self.parsed.problems)
+        # Rows without a year, subject or grade would be stored under an empty name and
+        # counted nowhere sensible (the CLI refuses them too).
+        return (self.parsed is not None and not has_errors(self.parsed.problems)
+                and not self.missing)
 
     @property
     def errors(self) -> int:

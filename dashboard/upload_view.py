@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from core.model import Metadata, ParsedFile
-from core.names import canonical_subject, canonical_year, grade_of, period_order
+from core.names import canonical_period, canonical_subject, canonical_year, grade_of, period_order
 from core.problems import Problem, Severity
 from core.readers.filename import propose_metadata
 from core.template import template_xlsx
@@ -20,6 +20,8 @@ __all__ = ["history", "review_and_save", "template_download"]
 
 _CONFLICTS = "upload_conflicts"
 UPLOAD_TYPES = ["xlsx", "xlsm", "xls", "ods", "csv", "html", "htm"]
+_MISSING_LABELS = {"year": "учебный год", "subject": "предмет", "grade": "параллель (класс)",
+                   "period": "период"}
 _PREVIEW_COLUMNS = {
     "school": "Школа", "year": "Учебный год", "procedure": "Процедура", "period": "Период",
     "date": "Дата", "class_label": "Класс", "pupil": "ФИО или код", "subject": "Предмет",
@@ -66,20 +68,6 @@ def scope_frame(parsed: ParsedFile) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Что", "Значение"])
 
 
-def _missing(parsed: ParsedFile) -> list[str]:
-    r = parsed.results
-    if r.empty:
-        return []
-    missing = []
-    if (r["year"] == "").any():
-        missing.append("year")
-    if (r["subject"] == "").any():
-        missing.append("subject")
-    if r["grade"].isna().any():
-        missing.append("grade")
-    return missing
-
-
 @st.cache_data(show_spinner=False, max_entries=32)
 def _parse(data: bytes, name: str, metadata: Metadata, max_bytes: int) -> ingest.FileReport:
     return ingest.parse_upload(data, name, metadata, max_bytes=max_bytes)
@@ -89,13 +77,13 @@ def _metadata_inputs(key: str, report: ingest.FileReport, base: Metadata,
                      proposal: Metadata) -> Metadata:
     """Inputs for what the file lacks, prefilled from the proposal made from the file name."""
     assert report.parsed is not None
-    missing = _missing(report.parsed)
+    missing = report.missing
     if not missing:
         return base
     proposed = any((proposal.year, proposal.subject, proposal.grade))
     st.warning("В файле не хватает сведений — проверьте и укажите их"
                + (" (предложено по имени файла):" if proposed else ":"))
-    cols = st.columns(3)
+    cols = st.columns(4)
     meta = base
     if "year" in missing:
         year = cols[0].text_input("Учебный год", value=proposal.year, key=f"{key}_year",
@@ -110,6 +98,12 @@ def _metadata_inputs(key: str, report: ingest.FileReport, base: Metadata,
         grade = cols[2].number_input("Параллель (класс)", min_value=1, max_value=11,
                                      value=proposal.grade, key=f"{key}_grade", step=1)
         meta = replace(meta, grade=int(grade) if grade else None)
+    if "period" in missing:
+        period = cols[3].text_input("Период", value=proposal.period, key=f"{key}_period",
+                                    placeholder="1 четверть")
+        meta = replace(meta, period=canonical_period(period) or "")
+        if period and not meta.period:
+            cols[3].error("Период вида «1 четверть», «2 полугодие», «год»")
     return meta
 
 
@@ -135,14 +129,17 @@ def review_and_save(files: list[st.runtime.uploaded_file_manager.UploadedFile],
             meta = _metadata_inputs(key, report, base, propose_metadata(file.name))
             if meta != base:
                 report = _parse(data, file.name, meta, max_bytes)
+            if report.missing:
+                st.error("Файл не будет сохранён, пока не указаны: "
+                         + ", ".join(_MISSING_LABELS[f] for f in report.missing) + ".")
             _show(report)
         reports.append((key, report))
     bar.empty()
     ready = [(k, r) for k, r in reports if r.can_save]
     blocked = len(reports) - len(ready)
     if blocked:
-        st.warning(f"Файлов с ошибками: {blocked}. Они не будут сохранены, пока ошибки не "
-                   f"исправлены; остальные файлы можно сохранить.")
+        st.warning(f"Файлов с ошибками или без нужных сведений: {blocked}. Они не будут "
+                   f"сохранены, пока ошибки не исправлены; остальные файлы можно сохранить.")
     if st.button(f"Сохранить файлы ({len(ready)})", type="primary", disabled=not ready):
         _save(ready, replace=False, uploaded_by=uploaded_by)
     pending = [(k, r) for k, r in ready if k in st.session_state.get(_CONFLICTS, set())]
@@ -159,7 +156,7 @@ def _title(report: ingest.FileReport) -> str:
         if report.unknown_layout:
             return f":material/help: {report.file_name} — макет не распознан, сопоставьте столбцы"
         return f":material/error: {report.file_name} — не прочитан"
-    icon = ":material/error:" if report.errors else ":material/check_circle:"
+    icon = ":material/error:" if report.errors or report.missing else ":material/check_circle:"
     return f"{icon} {report.file_name} — {report.parsed.layout_title}"
 
 

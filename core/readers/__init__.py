@@ -42,7 +42,10 @@ from core.readers import (
 from core.scales import Scale, find_scale, vpr_year
 from core.workbook import DEFAULT_MAX_BYTES, Sheet, read_workbook
 
-__all__ = ["READERS", "apply_metadata", "detect_layout", "parse_file", "parse_sheets"]
+__all__ = [
+    "READERS", "apply_metadata", "detect_layout", "missing_metadata", "parse_file",
+    "parse_sheets",
+]
 
 # Order matters: the most specific signatures first; the generic ones last.
 READERS: list[ModuleType] = [
@@ -91,6 +94,18 @@ def parse_file(data: bytes, file_name: str, *, metadata: Metadata = Metadata(),
                         metadata=metadata, scales=scales)
 
 
+def missing_metadata(parsed: ParsedFile) -> list[str]:
+    """Fields («year», «subject», «grade», «period») that the user (or a CLI option) must supply:
+    some result rows lack them, or an error says the file could not be read without them."""
+    r = parsed.results
+    lacking = {p.needs for p in parsed.problems if p.needs and p.severity is Severity.ERROR}
+    if not r.empty:
+        lacking |= {name for name, empty in (("year", (r["year"] == "").any()),
+                                             ("subject", (r["subject"] == "").any()),
+                                             ("grade", r["grade"].isna().any())) if empty}
+    return [f for f in ("year", "subject", "grade", "period") if f in lacking]
+
+
 def apply_metadata(parsed: ParsedFile, metadata: Metadata, *,
                    scales: tuple[Scale, ...] = ()) -> ParsedFile:
     """Fill what the file lacks from ``metadata``, derive ВПР marks from a known scale, and note
@@ -136,7 +151,7 @@ def _derive_vpr_marks(results: pd.DataFrame, parsed: ParsedFile, scales: tuple[S
                 file=parsed.file_name, severity=Severity.WARNING, column="Отметка",
                 message=f"нет шкалы перевода баллов ВПР для «{subject}», {grade} класс, "
                         f"{year}: отметки не выведены, показаны только первичные баллы; "
-                        f"добавьте шкалу в настройках или загрузите отчёт с отметками"))
+                        f"заполните столбец «Отметка» или загрузите отчёт ФИС ОКО с отметками"))
             continue
         marks = [scale.mark_for(float(s)) for s in results.loc[idx, "primary_score"]]
         results.loc[idx, "mark"] = [str(m) if m is not None else "" for m in marks]

@@ -142,16 +142,16 @@ def _parse_sheet(sheet: Sheet, match: HeaderMatch, file_name: str, metadata: Met
         c = cols[field]
         return sheet.text(match.row, c) or column_letter(c)
 
-    def sheet_problem(message: str) -> None:
+    def sheet_problem(message: str, needs: str) -> None:
         problems.append(Problem(file=file_name, sheet=sheet.name, row=1, column="A",
-                                message=message, severity=Severity.ERROR))
+                                message=message, severity=Severity.ERROR, needs=needs))
 
     if not subject:
         sheet_problem("не указан предмет: в заголовке протокола (ячейка A1) предмет не найден; "
-                      "укажите его при загрузке")
+                      "укажите его при загрузке", "subject")
     if not year:
         sheet_problem("не указан учебный год: в заголовке протокола нет даты экзамена; "
-                      "укажите год при загрузке")
+                      "укажите год при загрузке", "year")
     if not subject or not year:
         return
 
@@ -162,10 +162,11 @@ def _parse_sheet(sheet: Sheet, match: HeaderMatch, file_name: str, metadata: Met
         rownum = r + 1
 
         def problem(field: str, message: str, severity: Severity = Severity.ERROR,
-                    _rownum: int = rownum, _cells: dict[str, str] = cells) -> None:
+                    _rownum: int = rownum, _cells: dict[str, str] = cells,
+                    needs: str = "") -> None:
             problems.append(Problem(file=file_name, sheet=sheet.name, row=_rownum,
                                     column=header(field), value=_cells.get(field, ""),
-                                    message=message, severity=severity))
+                                    message=message, severity=severity, needs=needs))
 
         pupil = " ".join(" ".join(cells.get(k, "") for k in ("surname", "name", "patronymic"))
                          .split())
@@ -179,7 +180,7 @@ def _parse_sheet(sheet: Sheet, match: HeaderMatch, file_name: str, metadata: Met
         if not label.understood:
             problem("class_label" if "class_label" in cols else "surname",
                     "не распознан класс участника (ожидается вида «9А»); укажите параллель "
-                    "при загрузке")
+                    "при загрузке", needs="grade" if grade_hint is None else "")
             continue
         if not row_exam:
             row_exam = {9: "ОГЭ", 11: "ЕГЭ"}.get(label.grade or 0, "")

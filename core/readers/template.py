@@ -67,10 +67,12 @@ def parse(sheets: list[Sheet], *, file_name: str, metadata: Metadata
     tasks: list[dict[str, object]] = []
     problems: list[Problem] = []
     loads: list[pd.DataFrame] = []
+    # Shared by all sheets: a pupil repeated on a second sheet (a copied sheet) is a duplicate too.
+    seen: dict[tuple[str, ...], tuple[str, int]] = {}
     for sheet in sheets:
         match = _find(sheet)
         if match is not None:
-            _parse_sheet(sheet, match, file_name, metadata, rows, tasks, problems)
+            _parse_sheet(sheet, match, file_name, metadata, rows, tasks, problems, seen)
             continue
         load_match = load_reader.find_load_header(sheet)
         if load_match is not None:
@@ -89,7 +91,7 @@ def parse(sheets: list[Sheet], *, file_name: str, metadata: Metadata
 
 def _parse_sheet(sheet: Sheet, match: HeaderMatch, file_name: str, metadata: Metadata,
                  rows: list[dict[str, object]], tasks: list[dict[str, object]],
-                 problems: list[Problem]) -> None:
+                 problems: list[Problem], seen: dict[tuple[str, ...], tuple[str, int]]) -> None:
     cols = match.columns
     header = {name: sheet.text(match.row, c) or column_letter(c) for name, c in cols.items()}
     task_cols = []
@@ -99,7 +101,6 @@ def _parse_sheet(sheet: Sheet, match: HeaderMatch, file_name: str, metadata: Met
         th = parse_task_header(normalize_header(sheet.text(match.row, c)), require_max=False)
         if th is not None:
             task_cols.append((c, th))
-    seen: dict[tuple[str, ...], int] = {}
     for r in range(match.row + 1, sheet.height):
         cells = {k: sheet.text(r, c) for k, c in cols.items()}
         if not any(cells.values()):
@@ -168,10 +169,13 @@ def _parse_sheet(sheet: Sheet, match: HeaderMatch, file_name: str, metadata: Met
         pupil = cells["pupil"]
         key = (year, procedure, period, date, label.label, subject, pupil)
         if key in seen:
+            first_sheet, first_row = seen[key]
+            where = (f"строку {first_row}" if first_sheet == sheet.name
+                     else f"лист «{first_sheet}», строку {first_row}")
             problem("pupil", f"обучающийся повторяется в том же классе, предмете и периоде "
-                             f"(см. строку {seen[key]})")
+                             f"(см. {where})")
             continue
-        seen[key] = rownum
+        seen[key] = (sheet.name, rownum)
         row_id = len(rows)
         rows.append({
             "school": cells.get("school", "") or metadata.school, "year": year,

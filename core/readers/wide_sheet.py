@@ -372,12 +372,12 @@ def _parse_sheet(layout: _Layout, context: dict[str, str], file_name: str, metad
         return (c + 1, column_letter(r)) if layout.transposed else (r + 1, column_letter(c))
 
     def add(r: int | None, c: int | None, message: str, severity: Severity = Severity.ERROR,
-            value: str = "", column: str = "") -> None:
+            value: str = "", column: str = "", needs: str = "") -> None:
         row, letter = where(r if r is not None else layout.header_row, c if c is not None else 0)
         problems.append(Problem(
             file=file_name, sheet=sheet.name, row=row if r is not None else None,
             column=column or (letter if c is not None else ""), value=value, message=message,
-            severity=severity))
+            severity=severity, needs=needs))
 
     for c, header, why in layout.skipped:
         if why == "exam":
@@ -398,17 +398,17 @@ def _parse_sheet(layout: _Layout, context: dict[str, str], file_name: str, metad
     needs_period = any(not c.period for c in layout.columns) and layout.period_col is None
     missing = []
     if not year:
-        missing.append("не указан учебный год: укажите его при загрузке или добавьте строку "
-                       "«Учебный год 2024/2025» над таблицей")
+        missing.append(("year", "не указан учебный год: укажите его при загрузке или добавьте "
+                                "строку «Учебный год 2024/2025» над таблицей"))
     if needs_period and not sheet_period:
-        missing.append("не указан период: укажите его при загрузке или добавьте строку "
-                       "«Период: 1 четверть» над таблицей")
+        missing.append(("period", "не указан период: укажите его при загрузке или добавьте "
+                                  "строку «Период: 1 четверть» над таблицей"))
     if not sheet_class and layout.class_col is None:
-        missing.append("не указан класс: укажите его при загрузке или добавьте строку "
-                       "«Класс: 5А» над таблицей (или назовите лист «5А»)")
+        missing.append(("grade", "не указан класс: укажите параллель при загрузке или добавьте "
+                                 "строку «Класс: 5А» над таблицей (или назовите лист «5А»)"))
     if missing:
-        for message in missing:
-            add(None, None, message)
+        for field, message in missing:
+            add(None, None, message, needs=field)
         return
 
     seen: dict[tuple[str, str, str, str], int] = {}

@@ -44,6 +44,43 @@ def test_protocol_without_metadata_gets_proposals_from_file_name(database: str,
     assert set(results["class_label"]) == {"5"}
 
 
+def test_file_still_lacking_year_subject_and_grade_is_not_saved(database: str,
+                                                                realdata: Path) -> None:
+    # A name that proposes nothing: the inputs stay empty and the file must not be stored with
+    # an empty year, subject and class «нет» (the CLI refuses such a file as well).
+    data = real_file(realdata, "altai-vpr/2022/5/Математика.xlsx").read_bytes()
+    at = _upload_page()
+    at.file_uploader[0].upload("protocol.xlsx", data, XLSX).run()
+    assert not at.exception
+    assert any("не будет сохранён, пока не указаны: учебный год, предмет, параллель (класс)"
+               in e.value for e in at.error)
+    save = next(b for b in at.button if b.label.startswith("Сохранить файлы"))
+    assert save.label == "Сохранить файлы (0)" and save.disabled
+    with Session(store.make_engine(database)) as s:
+        assert store.list_uploads(session=s).empty
+
+
+def test_period_missing_from_a_wide_sheet_is_asked_for_and_then_saved(database: str) -> None:
+    from tests.core.readers_builders import xlsx_bytes
+
+    data = xlsx_bytes({"Лист1": [
+        ["Класс: 6В"], ["Учебный год 2024/2025"],
+        ["ФИО", "Русский язык", "Математика", "Биология"], ["Орлов Олег", 4, 4, 5]]})
+    at = _upload_page()
+    at.file_uploader[0].upload("ведомость.xlsx", data, XLSX).run()
+    assert not at.exception
+    assert any("не будет сохранён, пока не указаны: период" in e.value for e in at.error)
+    assert next(b for b in at.button if b.label.startswith("Сохранить файлы")).disabled
+    next(t for t in at.text_input if t.label == "Период").input("2 четверть").run()
+    assert not at.exception and not at.error
+    next(b for b in at.button if b.label.startswith("Сохранить файлы")).click().run()
+    assert any("сохранён" in m.value for m in at.success)
+    with Session(store.make_engine(database)) as s:
+        results = store.load_results(session=s)
+    # one pupil × three subjects, all in the period given on the page
+    assert len(results) == 3 and set(results["period"]) == {"2 четверть"}
+
+
 def test_same_file_twice_is_skipped_with_a_message(database: str, realdata: Path) -> None:
     data = real_file(realdata, "netschool-export/tabel_uspevaemosti_8A_anon.xlsx").read_bytes()
     for expected in ("сохранён", "уже загружен"):

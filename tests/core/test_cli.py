@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.core.builders import template_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,3 +79,62 @@ def test_region_dump_takes_metadata_from_its_name(realdata: Path, tmp_path: Path
     # so no ВПР marks are derived and the ВПР rows give no indicators (N = 0): header only.
     assert lines == [lines[0]]
     assert "нет шкалы" in ok.stderr
+
+
+def test_the_same_pupils_in_two_inputs_are_not_counted_twice(tmp_path: Path) -> None:
+    rows = [["2024/2025", "1 четверть", "Четвертная", "8А", "Ученик 01", "Алгебра", "", "5", None,
+             None, None]]
+    first, copy = tmp_path / "алгебра.xlsx", tmp_path / "алгебра (копия).xlsx"
+    first.write_bytes(template_bytes(rows))
+    copy.write_bytes(template_bytes(rows))
+    run = _run("summary", str(first), str(copy), "--out", str(tmp_path / "o.csv"))
+    _assert_one_line_error(run, "алгебра (копия).xlsx")
+    assert "строка 2" in run.stderr and "уже есть в файле «алгебра.xlsx»" in run.stderr
+    assert not (tmp_path / "o.csv").exists()
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (("summary",), "не указаны обязательные параметры: ВХОДНОЙ_ФАЙЛ"),
+    ((), "не указаны обязательные параметры: КОМАНДА"),
+    (("summary", "x.xlsx", "--grade", "пятый"), "параметр --grade: «пятый» — не целое число"),
+    (("summary", "x.xlsx", "--out"), "параметр --out: нужно значение"),
+    (("отчёт",), "неизвестная команда «отчёт» (есть: summary)"),
+    (("summary", "x.xlsx", "--zzz"), "неизвестные параметры: --zzz"),
+])
+def test_option_errors_are_said_in_russian(args: tuple[str, ...], said: str) -> None:
+    run = _run(*args)
+    assert run.returncode == 2
+    assert run.stderr == f"ошибка в параметрах командной строки: {said}\n"
+
+
+def test_period_missing_from_a_wide_sheet_is_given_by_an_option(tmp_path: Path) -> None:
+    from tests.core.readers_builders import xlsx_bytes
+
+    path = tmp_path / "ведомость.xlsx"
+    path.write_bytes(xlsx_bytes({"Лист1": [
+        ["Класс: 6В"], ["Учебный год 2024/2025"],
+        ["ФИО", "Русский язык", "Математика", "Биология"], ["Орлов Олег", 4, 5, "осв"],
+        ["Попов Пётр", 3, 5, "осв"]]}))
+    out = tmp_path / "o.csv"
+    run = _run("summary", str(path), "--out", str(out))
+    _assert_one_line_error(run, "ведомость.xlsx")
+    assert "не указаны: период; добавьте параметры --period" in run.stderr
+
+    run = _run("summary", str(path), "--out", str(out), "--period", "2 четверть")
+    assert run.returncode == 0, run.stderr
+    lines = out.read_bytes().decode("utf-8-sig").splitlines()
+    # Математика: 5, 5 → N 2, успеваемость 100, качество 100, СОУ 100, средний 5,00;
+    # Русский язык: 4, 3 → качество 1/2 = 50, СОУ (64+36)/2 = 50, средний 3,50;
+    # Биология: both «осв» → N = 0, no row
+    assert lines[1:] == [
+        ";2024/2025;2 четверть;Отметки за период;6В;Математика;;2;2;0;0;0;0;0;100,0;100,0;100,0;5,00",
+        ";2024/2025;2 четверть;Отметки за период;6В;Русский язык;;2;0;1;1;0;0;0;100,0;50,0;50,0;3,50",
+    ]
+
+
+def test_unknown_period_option_is_exit_2(tmp_path: Path) -> None:
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(template_bytes([]))
+    run = _run("summary", str(path), "--period", "весна")
+    assert run.returncode == 2 and run.stderr == (
+        "неверный период «весна»: ожидается «1 четверть», «2 полугодие», «3 триместр» или «год»\n")

@@ -8,7 +8,7 @@ import pytest
 
 from core.model import Metadata
 from core.problems import Severity
-from core.readers import parse_file
+from core.readers import missing_metadata, parse_file
 from core.readers.exam_protocol import academic_year_of, exam_of_title, subject_of_title
 from tests.core.readers_builders import xlsx_bytes
 
@@ -100,6 +100,7 @@ def test_missing_subject_is_an_error_unless_given_at_upload() -> None:
     errs = [p for p in parsed.problems if p.severity is Severity.ERROR]
     assert [(p.file, p.sheet, p.row, p.column) for p in errs] == [("x.xlsx", "Протокол", 1, "A")]
     assert errs[0].message.startswith("не указан предмет")
+    assert missing_metadata(parsed) == ["subject"]  # the upload page asks for it
     parsed = parse_file(data, "x.xlsx", metadata=Metadata(subject="Химия"))
     assert list(parsed.results["subject"]) == ["Химия"]
 
@@ -143,3 +144,13 @@ def test_title_grammar(title: str, exam: str, subject: str) -> None:
     ("03.06.2025", "2024/2025"), ("10.09.2024", "2024/2025"), ("", "")])
 def test_academic_year_of_exam_date(date: str, year: str) -> None:
     assert academic_year_of(date) == year
+
+
+def test_class_letter_without_grade_asks_for_the_grade() -> None:
+    # Neither the title (no ОГЭ/ЕГЭ) nor the class «Б» tells the grade: the page asks for it.
+    data = protocol("Физика 20.06.2025",
+                    [1, 101, "Б", 5, 12, "Ким", "Ким", "", "", "", "++", "", 2, 61])
+    parsed = parse_file(data, "fiz.xlsx")
+    assert parsed.results.empty and missing_metadata(parsed) == ["grade"]
+    parsed = parse_file(data, "fiz.xlsx", metadata=Metadata(grade=11))
+    assert list(parsed.results["class_label"]) == ["11Б"] and missing_metadata(parsed) == []

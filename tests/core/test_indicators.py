@@ -74,3 +74,13 @@ def test_counts_of_a_group_without_any_mark_token() -> None:
     counts = count_marks(frame, ["class_label", "subject"])
     assert counts[["pupils", "n5", "n_na"]].values.tolist() == [[3, 0, 0]]
     assert add_indicators(counts)["n"].tolist() == [0]
+
+
+def test_exact_half_percentages_round_half_up_in_the_export() -> None:
+    from core.exports import format_decimal
+
+    # A parallel of N = 80 with 10 «5», 13 «4», 18 «3», 39 «2»:
+    # качество (10+13)/80 = 23/80 = 28.75 % → 28,8 (half up); успеваемость 41/80 = 51.25 % → 51,3
+    result = compute_indicators(MarkCounts(pupils=80, n5=10, n4=13, n3=18, n2=39))
+    assert format_decimal(result.quality, 1) == "28,8"
+    assert format_decimal(result.pass_rate, 1) == "51,3"

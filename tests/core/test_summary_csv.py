@@ -6,11 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from core.exports import format_decimal, neutralise, summary_csv
+from core.model import LOAD_COLUMNS, results_frame
 from core.readers import parse_file
-from core.summary import SUMMARY_HEADER, count_summary, summary_table
+from core.summary import SUMMARY_HEADER, count_summary, fill_teachers, summary_table
 from tests.core.builders import class_marks, template_bytes
 
 HEADER = ("Школа;Учебный год;Период;Процедура;Класс;Предмет;Учитель;Обучающихся;5;4;3;2;н/а;осв;"
@@ -110,3 +112,39 @@ def test_filters_narrow_the_summary(template_file: Path) -> None:
         "Алгебра"]
     # over both rows: n5 6, n4 12, n3 8, n2 2, н/а 1 → N 29; успеваемость 26/29 = 89.66 %
     assert total_indicators(table).pass_rate == pytest.approx(100 * 26 / 29)
+
+
+def _load(*rows: tuple[str, str, str, str, str]) -> pd.DataFrame:
+    """Teacher load rows (school, year, class, subject, teacher)."""
+    return pd.DataFrame([(*r, "", None) for r in rows], columns=list(LOAD_COLUMNS))
+
+
+def _results(*rows: tuple[str, str, str]) -> pd.DataFrame:
+    """Result rows without a teacher: (school, year, class)."""
+    return results_frame([{"school": s, "year": y, "class_label": c, "subject": "Алгебра",
+                           "teacher": "", "mark": "5"} for s, y, c in rows])
+
+
+def test_teacher_load_of_another_year_is_not_applied() -> None:
+    # The 2024/2025 load says nothing about who taught 8А in 2023/2024.
+    filled = fill_teachers(_results(("", "2023/2024", "8А")),
+                           _load(("", "2024/2025", "8А", "Алгебра", "Петров П.П.")))
+    assert filled["teacher"].tolist() == [""]
+
+
+def test_teacher_load_without_year_applies_to_every_year() -> None:
+    # 8А has a load row without a year (any year); 8Б one for 2024/2025 only.
+    filled = fill_teachers(
+        _results(("", "2023/2024", "8А"), ("", "2024/2025", "8А"), ("", "2024/2025", "8Б")),
+        _load(("", "", "8А", "Алгебра", "Петров П.П."),
+              ("", "2024/2025", "8Б", "Алгебра", "Сидоров С.С.")))
+    assert filled["teacher"].tolist() == ["Петров П.П.", "Петров П.П.", "Сидоров С.С."]
+
+
+def test_teacher_load_of_another_school_is_not_applied() -> None:
+    filled = fill_teachers(
+        _results(("Школа № 1", "2024/2025", "8А"), ("Школа № 2", "2024/2025", "8А")),
+        _load(("Школа № 1", "2024/2025", "8А", "Алгебра", "Петров П.П."),
+              ("", "2024/2025", "8А", "Алгебра", "Общий О.О.")))
+    # Школа № 1: its own row and the row without a school; Школа № 2: only the latter.
+    assert filled["teacher"].tolist() == ["Общий О.О., Петров П.П.", "Общий О.О."]

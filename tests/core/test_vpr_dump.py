@@ -146,6 +146,8 @@ def test_phys11_has_no_scale_so_no_marks(phys11: ParsedFile) -> None:
     assert (r["mark"] == "").all()
     assert r["max_score"].isna().all()
     assert count(phys11.problems, "нет шкалы перевода баллов ВПР") == 1
+    # The advice names what the user can do: there is no scale setting in the app.
+    assert count(phys11.problems, "в настройках") == 0
 
 
 def test_legacy_2020_dump(math4_2020: ParsedFile) -> None:

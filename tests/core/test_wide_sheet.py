@@ -7,7 +7,7 @@ import pytest
 
 from core.model import Metadata
 from core.problems import Severity, format_problem
-from core.readers import parse_file
+from core.readers import missing_metadata, parse_file
 from tests.core.readers_builders import csv_bytes, xlsx_bytes
 
 HEADER = ["№", "ФИО", "Русский язык", "Литература", "Математика", "Англ. яз."]
@@ -151,6 +151,8 @@ def test_missing_period_is_an_error_unless_given_at_upload() -> None:
     assert len(problems) == 1
     assert problems[0].message.startswith("не указан период: укажите его при загрузке")
     assert (problems[0].file, problems[0].sheet) == ("без_периода.xlsx", "Лист1")
+    # what the upload page asks for and the CLI names as --period
+    assert missing_metadata(parsed) == ["period"]
 
     parsed = parse_file(data, "без_периода.xlsx", metadata=Metadata(period="Год"))
     assert set(parsed.results["period"]) == {"Год"}
@@ -166,6 +168,7 @@ def test_missing_class_and_year_are_errors_metadata_fills_them() -> None:
                       if p.severity is Severity.ERROR)
     assert messages == ["не указан класс", "не указан учебный год"]
     assert parsed.results.empty
+    assert missing_metadata(parsed) == ["year", "grade"]
 
     parsed = parse_file(data, "x.xlsx", metadata=Metadata(year="2024/2025", grade=9))
     # grade 9 without a letter → class «9» (a single class in the parallel)
