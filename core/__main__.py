@@ -167,7 +167,8 @@ def _summary(args: argparse.Namespace) -> int:
     results = pd.concat([f.results for f in files], ignore_index=True)
     load = pd.concat([f.teacher_load for f in files], ignore_index=True)
     results = fill_teachers(results, load)
-    data = summary_csv(summary_table(count_summary(results)))
+    table = summary_table(count_summary(results))
+    data = summary_csv(table)
     if args.out == "-":
         sys.stdout.buffer.write(data)
     else:
@@ -175,6 +176,10 @@ def _summary(args: argparse.Namespace) -> int:
             Path(args.out).write_bytes(data)
         except OSError:
             return _fail(f"не удалось записать файл «{args.out}»")
+    where = "стандартный вывод" if args.out == "-" else f"«{args.out}»"
+    note = "" if len(table) else " (нет отметок, по которым считаются показатели)"
+    print(f"Сводка: строк {len(table)}{note}, файлов прочитано {len(files)} → {where}",
+          file=sys.stderr)
     return EXIT_OK
 
 

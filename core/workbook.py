@@ -122,7 +122,9 @@ def read_workbook(data: bytes, file_name: str, *, max_bytes: int = DEFAULT_MAX_B
     if kind == "csv":
         return [_read_csv(data, file_name)]
     raise UnreadableFileError(
-        file_name, "это не электронная таблица (ожидается .xlsx, .xlsm, .xls, .ods или .csv)")
+        file_name, "содержимое не похоже на таблицу: это не книга Excel/OpenDocument и не текст "
+                   "CSV с разделителями «;» или «,» (поддерживаются .xlsx, .xlsm, .xls, .ods, "
+                   ".csv и выгрузки .xls в виде HTML)")
 
 
 def _check_archive(data: bytes, file_name: str, *, max_uncompressed: int, max_ratio: float,

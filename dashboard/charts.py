@@ -49,13 +49,18 @@ def period_trend(table: pd.DataFrame) -> alt.Chart | None:
     terms = table[table["period"] != ""]
     if terms["period"].nunique() < 2:
         return None
-    data = _by(terms, ["year", "period", "class_label"])
+    # Over a dozen lines are unreadable: then compare parallels, and classes within one parallel.
+    unit = "class_label" if terms["class_label"].nunique() <= 12 else "grade"
+    data = _by(terms, ["year", "period", unit])
+    if unit == "grade":
+        data["class_label"] = data["grade"].map(lambda g: f"{int(g)} кл.")
     several_years = data["year"].nunique() > 1
     data["Период"] = (data["year"] + " · " + data["period"]) if several_years else data["period"]
     data["_order"] = data["year"] + data["period"].map(lambda p: f"{period_order(p):02d}")
     order = data.sort_values("_order")["Период"].drop_duplicates().tolist()
     data["quality"] = data["quality"].round(1)
     class_order = sorted(set(data["class_label"]), key=lambda c: (grade_of(c) or 0, c))
+    legend_title = "Класс" if unit == "class_label" else "Параллель"
     return (
         alt.Chart(data)
         .mark_line(point=True)
@@ -63,11 +68,13 @@ def period_trend(table: pd.DataFrame) -> alt.Chart | None:
             x=alt.X("Период:N", sort=order, title=None,
                     axis=alt.Axis(labelAngle=-40, labelLimit=200)),
             y=alt.Y("quality:Q", title="Качество, %", scale=alt.Scale(domain=[0, 100])),
-            color=alt.Color("class_label:N", title="Класс", sort=class_order,
+            color=alt.Color("class_label:N", title=legend_title, sort=class_order,
                             legend=alt.Legend(columns=2, symbolLimit=0)),
-            tooltip=[alt.Tooltip("class_label:N", title="Класс"), alt.Tooltip("Период:N"),
+            tooltip=[alt.Tooltip("class_label:N", title=legend_title), alt.Tooltip("Период:N"),
                      alt.Tooltip("quality:Q", title="Качество, %"),
                      alt.Tooltip("n:Q", title="N (отметок)")],
         )
-        .properties(height=300, title="Качество знаний по периодам")
+        .properties(height=300, title="Качество знаний по периодам"
+                    + (" (по параллелям; выберите параллель, чтобы сравнить классы)"
+                       if unit == "grade" else ""))
     )

@@ -38,8 +38,16 @@ class FileReport:
 
     @property
     def missing(self) -> list[str]:
-        """«year», «subject», «grade» still lacking in some rows (the user must supply them)."""
-        return missing_metadata(self.parsed) if self.parsed is not None else []
+        """«school», «year», «subject», «grade», «period» still lacking in some rows (the user
+        must supply them)."""
+        if self.parsed is None:
+            return []
+        lacking = missing_metadata(self.parsed)
+        results = self.parsed.results
+        # The store keeps every result under a school (several schools share one database).
+        if not results.empty and (results["school"] == "").any():
+            lacking.insert(0, "school")
+        return lacking
 
     @property
     def can_save(self) -> bool:
@@ -135,5 +143,11 @@ def load_demo(engine: Engine, progress: Callable[[int, int, str], None] | None =
 
 if __name__ == "__main__":  # python -m dashboard.ingest: load the demonstration data
     engine = store.make_engine()
-    for outcome in load_demo(engine, lambda i, n, name: print(f"[{i}/{n}] {name}", flush=True)):
-        print(outcome.message)
+    print(f"База данных: {store.database_url()}")
+    outcomes = load_demo(engine, lambda i, n, name: print(
+        f"Демонстрационные данные: файл {i + 1} из {n} — {name}" if name else
+        "Демонстрационные данные загружены.", flush=True))
+    for outcome in outcomes:
+        print("  " + outcome.message)
+    if not outcomes:
+        print("  Все демонстрационные файлы уже были загружены ранее.")

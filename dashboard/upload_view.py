@@ -19,8 +19,8 @@ from dashboard import ingest, mapping_view, state, store
 __all__ = ["history", "review_and_save", "template_download"]
 
 _CONFLICTS = "upload_conflicts"
-UPLOAD_TYPES = ["xlsx", "xlsm", "xls", "ods", "csv", "html", "htm"]
-_MISSING_LABELS = {"year": "учебный год", "subject": "предмет", "grade": "параллель (класс)",
+_MISSING_LABELS = {"school": "школа (поле «Школа» над списком файлов или в настройках)",
+                   "year": "учебный год", "subject": "предмет", "grade": "параллель (класс)",
                    "period": "период"}
 _PREVIEW_COLUMNS = {
     "school": "Школа", "year": "Учебный год", "procedure": "Процедура", "period": "Период",
@@ -34,13 +34,14 @@ def template_download() -> None:
     st.download_button(
         "Скачать шаблон (XLSX)", template_xlsx(), file_name="Шаблон_ВСОКО.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/description:",
+        icon=":material/description:", on_click="ignore",
         help="Лист «Данные» с примерами строк, лист «Справочник» с допустимыми значениями")
 
 
 def problems_frame(problems: tuple[Problem, ...]) -> pd.DataFrame:
     return pd.DataFrame(
-        [{"Уровень": p.severity.value, "Лист": p.sheet, "Строка": p.row, "Столбец": p.column,
+        [{"Уровень": p.severity.value, "Лист": p.sheet,
+          "Строка": "" if p.row is None else str(p.row), "Столбец": p.column,
           "Значение": p.value, "Сообщение": p.message} for p in problems],
         columns=["Уровень", "Лист", "Строка", "Столбец", "Значение", "Сообщение"])
 
@@ -178,7 +179,8 @@ def _show(report: ingest.FileReport) -> None:
             st.success("Ошибок не найдено.")
     if not parsed.results.empty:
         st.markdown("**Первые строки:**")
-        preview = parsed.results[list(_PREVIEW_COLUMNS)].head(20).rename(columns=_PREVIEW_COLUMNS)
+        preview = (parsed.results[list(_PREVIEW_COLUMNS)].head(20).astype(object)
+                   .where(lambda f: f.notna(), "").rename(columns=_PREVIEW_COLUMNS))
         st.dataframe(preview, hide_index=True, width="stretch")
 
 
@@ -227,7 +229,10 @@ def history() -> None:
             lambda sc: "; ".join(f"{k}: {', '.join(v)}" for k, v in sc.items() if v)),
     })
     st.dataframe(view, hide_index=True, width="stretch")
-    with st.form("delete_upload"):
+    flash = st.session_state.pop("upload_deleted", None)
+    if flash:
+        st.success(flash)
+    with st.form("delete_upload", clear_on_submit=True):
         choice = st.selectbox("Удалить загрузку со всеми её строками", view["№"].tolist(),
                               format_func=lambda i: f"№ {i}: " + str(
                                   view.loc[view["№"] == i, "Файл"].iloc[0]))
@@ -240,5 +245,5 @@ def history() -> None:
                     store.delete_upload(session=s, upload_id=int(choice))
                     s.commit()
                 state.invalidate()
-                st.success(f"Загрузка № {choice} удалена.")
+                st.session_state["upload_deleted"] = f"Загрузка № {choice} удалена со всеми её строками."
                 st.rerun()

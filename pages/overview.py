@@ -28,7 +28,7 @@ st.subheader("Класс × предмет × период")
 widgets.summary_grid(summary_display(view))
 left, right, _ = st.columns([1, 1, 2])
 left.download_button("Скачать сводку (CSV)", summary_csv(view), file_name="summary.csv",
-                     mime="text/csv", icon=":material/download:")
+                     mime="text/csv", icon=":material/download:", on_click="ignore")
 right.download_button("Скачать сводку (XLSX)", lambda: summary_xlsx(view), file_name="summary.xlsx",
                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                      icon=":material/download:")
+                      icon=":material/download:", on_click="ignore")

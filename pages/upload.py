@@ -12,12 +12,17 @@ st.markdown(
 upload_view.template_download()
 
 config = settings.current()
-who = st.text_input("Кто загружает", key="uploaded_by", placeholder="Фамилия И.О.",
-                    help="Имя попадёт в историю загрузок")
-files = st.file_uploader("Файлы (.xlsx, .xlsm, .xls, .ods, .csv)", type=upload_view.UPLOAD_TYPES,
-                         accept_multiple_files=True, key="upload_files")
+left, right = st.columns(2)
+school = left.text_input("Школа (если в файле не указана)", value=config.school,
+                         key="upload_school", help="По умолчанию — из настроек")
+who = right.text_input("Кто загружает", key="uploaded_by", placeholder="Фамилия И.О.",
+                       help="Имя попадёт в историю загрузок")
+# Any file is accepted: every refusal is then ours, in Russian and naming the file (Streamlit's
+# own type check would answer in English).
+files = st.file_uploader("Файлы (.xlsx, .xlsm, .xls, .ods, .csv)", accept_multiple_files=True,
+                         key="upload_files")
 if files:
-    upload_view.review_and_save(files, school=config.school, max_bytes=config.max_bytes,
+    upload_view.review_and_save(files, school=school.strip(), max_bytes=config.max_bytes,
                                 uploaded_by=who.strip())
 
 st.subheader("История загрузок")

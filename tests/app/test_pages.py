@@ -61,6 +61,10 @@ def test_upload_then_overview_shows_the_numbers(database: str) -> None:
                                       MARKS))
     at = _open(_app(), "upload")
     at.file_uploader[0].upload("8А.xlsx", data, XLSX).run()
+    # the template has no school: saving waits for the «Школа» field
+    assert any("школа" in e.value for e in at.error)
+    assert next(b for b in at.button if b.label.startswith("Сохранить файлы")).disabled
+    at.text_input(key="upload_school").input("Школа № 1").run()
     assert not at.exception
     save = next(b for b in at.button if b.label.startswith("Сохранить файлы"))
     save.click().run()

@@ -16,9 +16,14 @@ from tests.conftest import real_file
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _upload_page() -> AppTest:
+SCHOOL = "Школа № 1"
+
+
+def _upload_page(school: str = SCHOOL) -> AppTest:
+    """The upload page with the «Школа» field filled (files without a school need it)."""
     at = AppTest.from_file(APP, default_timeout=60).run()
-    return at.switch_page(page_path("upload")).run()
+    at.switch_page(page_path("upload")).run()
+    return at.text_input(key="upload_school").input(school).run()
 
 
 def test_protocol_without_metadata_gets_proposals_from_file_name(database: str,

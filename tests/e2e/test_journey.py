@@ -23,6 +23,7 @@ def _wait(page: Page) -> None:
 
 
 SAMPLE = ROOT / "sample_data" / "template_example_8A.xlsx"
+SCHOOL = "Школа № 1"
 
 
 def test_upload_overview_download(page: Page, app_server: str, tmp_path: Path) -> None:
@@ -31,6 +32,10 @@ def test_upload_overview_download(page: Page, app_server: str, tmp_path: Path) -
 
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.goto(f"{app_server}/upload")
+    _wait(page)
+    school = page.get_by_role("textbox", name="Школа (если в файле не указана)")
+    school.fill(SCHOOL)
+    school.press("Enter")
     _wait(page)
     page.locator('[data-testid="stFileUploader"] input[type=file]').set_input_files(str(source))
     save = page.get_by_role("button", name="Сохранить файлы (1)")
@@ -56,7 +61,8 @@ def test_upload_overview_download(page: Page, app_server: str, tmp_path: Path) -
     info.value.save_as(downloaded)
 
     cli_out = tmp_path / "cli.csv"
-    subprocess.run([sys.executable, "-m", "core", "summary", str(source), "--out", str(cli_out)],
+    subprocess.run([sys.executable, "-m", "core", "summary", str(source), "--out", str(cli_out),
+                    "--school", SCHOOL],
                    cwd=ROOT, check=True, capture_output=True)
     assert downloaded.read_bytes() == cli_out.read_bytes()
     lines = downloaded.read_bytes().decode("utf-8-sig").splitlines()

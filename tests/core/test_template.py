@@ -1,0 +1,30 @@
+"""The downloadable template: three sheets, and its example rows import cleanly."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import load_workbook
+
+from core.readers import parse_file
+from core.template import TEMPLATE_COLUMNS, template_xlsx
+
+
+def test_template_has_data_legend_and_instruction_sheets() -> None:
+    wb = load_workbook(io.BytesIO(template_xlsx()))
+    assert wb.sheetnames == ["Данные", "Справочник", "Инструкция"]
+    header = [c.value for c in wb["Данные"][1]]
+    assert tuple(header) == TEMPLATE_COLUMNS
+    legend = {row[0] for row in wb["Справочник"].iter_rows(min_row=2, values_only=True)}
+    assert set(TEMPLATE_COLUMNS) <= legend
+
+
+def test_example_rows_import_without_problems() -> None:
+    parsed = parse_file(template_xlsx(), "Шаблон_ВСОКО.xlsx")
+    assert parsed.layout == "template" and list(parsed.problems) == []
+    first, second = parsed.results.iloc[0], parsed.results.iloc[1]
+    assert (first["procedure"], first["period"], first["mark"]) == ("Отметки за период",
+                                                                    "1 четверть", "3")
+    assert (second["procedure"], second["date"], second["pupil"], second["mark"],
+            second["primary_score"], second["max_score"], second["journal_mark"]) == (
+        "ВПР", "15.04.2025", "40001", "3", 14.0, 25.0, "3")
