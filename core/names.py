@@ -62,8 +62,8 @@ def parse_class_label(value: object, *, grade: int | None = None) -> ClassLabel:
     raw = cell_text(value)
     text = raw.upper().translate(_LOOKALIKE).replace("Ё", "Е")
     text = _WS.sub(" ", text).strip()
-    if text.endswith(" КЛАСС"):
-        text = text[: -len(" КЛАСС")].strip()
+    # «8 класс», «8А кл.», «8 кл»: the word is not part of the label.
+    text = re.sub(r"(?<=[\dА-ЯЁ\"»'])\s*(КЛАСС|КЛ\.?)$", "", text).strip()
     if text in _NO_LETTER:
         if grade is not None and text:
             return ClassLabel(str(grade), grade, True)

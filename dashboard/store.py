@@ -192,10 +192,70 @@ class _Ids:
         return known
 
 
-def _scope_keys(results: pd.DataFrame) -> set[tuple[str, ...]]:
-    cols = ["school", "year", "procedure", "period", "date", "class_label", "subject"]
-    return {tuple(str(v) for v in row) for row in results[cols].drop_duplicates().itertuples(
-        index=False)}
+_RESULT_SCOPE = ["school", "year", "procedure", "period", "date", "class_label", "subject"]
+# A teacher-load row with an empty school or year matches any (core.summary.fill_teachers), so
+# its scope is compared on what it states.
+_LOAD_SCOPE = ["school", "year", "class_label", "subject"]
+
+
+def _overlap(existing: pd.DataFrame, new: pd.DataFrame, scope: list[str]) -> pd.DataFrame:
+    """Rows of ``existing`` (per earlier upload and scope) whose scope the new file also has."""
+    if existing.empty or new.empty:
+        return existing.iloc[0:0] if not existing.empty else pd.DataFrame(
+            columns=["upload_id", *scope, "rows"])
+    keys = {tuple(str(v) for v in row) for row in new[scope].fillna("").astype(str)
+            .drop_duplicates().itertuples(index=False)}
+    mask = [tuple(str(v) for v in r) in keys
+            for r in existing[scope].fillna("").astype(str).itertuples(index=False)]
+    return existing[mask]
+
+
+def _conflicts(session: Session, overlap: pd.DataFrame) -> tuple[ScopeConflict, ...]:
+    if overlap.empty:
+        return ()
+    infos = session.execute(select(Upload.id, Upload.file_name, Upload.uploaded_at).where(
+        Upload.id.in_([int(u) for u in overlap["upload_id"].unique()]))).all()
+    return tuple(
+        ScopeConflict(int(uid), name, at, int((overlap["upload_id"] == uid).sum()),
+                      int(overlap.loc[overlap["upload_id"] == uid, "rows"].sum()))
+        for uid, name, at in infos)
+
+
+def _existing_load_scopes(session: Session) -> pd.DataFrame:
+    stmt = (
+        select(TeacherLoad.upload_id, School.name.label("school"),
+               func.coalesce(AcademicYear.name, "").label("year"), TeacherLoad.class_label,
+               Subject.name.label("subject"), func.count().label("rows"))
+        .join(School, School.id == TeacherLoad.school_id)
+        .outerjoin(AcademicYear, AcademicYear.id == TeacherLoad.year_id)
+        .join(Subject, Subject.id == TeacherLoad.subject_id)
+        .group_by(TeacherLoad.upload_id, School.name, AcademicYear.name, TeacherLoad.class_label,
+                  Subject.name)
+    )
+    return pd.DataFrame(session.execute(stmt).all(),
+                        columns=["upload_id", *_LOAD_SCOPE, "rows"])
+
+
+def _delete_load_overlap(session: Session, ids: _Ids, overlap: pd.DataFrame) -> None:
+    for rec in overlap.to_dict("records"):
+        year = str(rec["year"])
+        cond = [TeacherLoad.upload_id == int(rec["upload_id"]),
+                TeacherLoad.school_id == ids.school(str(rec["school"])),
+                TeacherLoad.class_label == str(rec["class_label"]),
+                TeacherLoad.subject_id == ids.subject(str(rec["subject"])),
+                TeacherLoad.year_id.is_(None) if not year else TeacherLoad.year_id == ids.year(year)]
+        session.execute(delete(TeacherLoad).where(*cond))
+
+
+def _mark_replaced(session: Session, upload_ids: set[int]) -> None:
+    """Status and counts of earlier uploads after some of their rows were replaced."""
+    for upload_id in upload_ids:
+        left = {name: session.execute(select(func.count()).select_from(model).where(
+                    model.upload_id == upload_id)).scalar_one()  # type: ignore[attr-defined]
+                for name, model in (("results", Result), ("lessons", Lesson),
+                                    ("teacher_load", TeacherLoad))}
+        status = "заменено полностью" if not any(left.values()) else "заменено частично"
+        session.execute(update(Upload).where(Upload.id == upload_id).values(status=status, **left))
 
 
 def _existing_scopes(session: Session, years: list[str]) -> pd.DataFrame:
@@ -241,30 +301,18 @@ def save_upload(*, session: Session, parsed: ParsedFile, uploaded_by: str = "",
     if parsed.row_count == 0:
         return SaveOutcome("empty", None, f"В файле «{parsed.file_name}» нет данных для сохранения.")
     results = parsed.results
-    conflicts: tuple[ScopeConflict, ...] = ()
-    overlap = pd.DataFrame()
-    if not results.empty:
-        existing = _existing_scopes(session, sorted(set(results["year"])))
-        if not existing.empty:
-            keys = _scope_keys(results)
-            mask = [tuple(str(v) for v in r) in keys for r in existing[
-                ["school", "year", "procedure", "period", "date", "class_label",
-                 "subject"]].itertuples(index=False)]
-            overlap = existing[mask]
-        if not overlap.empty:
-            infos = session.execute(select(Upload.id, Upload.file_name, Upload.uploaded_at).where(
-                Upload.id.in_([int(u) for u in overlap["upload_id"].unique()]))).all()
-            conflicts = tuple(
-                ScopeConflict(int(uid), name, at, int((overlap["upload_id"] == uid).sum()),
-                              int(overlap.loc[overlap["upload_id"] == uid, "rows"].sum()))
-                for uid, name, at in infos)
-            if not replace:
-                return SaveOutcome(
-                    "conflict", None,
-                    "Данные за те же классы, предметы и периоды уже загружены из: "
-                    + ", ".join(f"«{c.file_name}»" for c in conflicts)
-                    + ". Подтвердите замену, чтобы заменить их исправленным файлом.",
-                    conflicts=conflicts)
+    overlap = _overlap(_existing_scopes(session, sorted(set(results["year"])))
+                       if not results.empty else pd.DataFrame(), results, _RESULT_SCOPE)
+    load_overlap = _overlap(_existing_load_scopes(session) if not parsed.teacher_load.empty
+                            else pd.DataFrame(), parsed.teacher_load, _LOAD_SCOPE)
+    conflicts = _conflicts(session, pd.concat([overlap, load_overlap], ignore_index=True))
+    if conflicts and not replace:
+        return SaveOutcome(
+            "conflict", None,
+            "Данные за те же классы, предметы и периоды уже загружены из: "
+            + ", ".join(f"«{c.file_name}»" for c in conflicts)
+            + ". Подтвердите замену, чтобы заменить их исправленным файлом.",
+            conflicts=conflicts)
     ids = _Ids(session)
     upload = Upload(
         file_name=parsed.file_name, sha256=parsed.sha256, uploaded_at=now or datetime.now(UTC),
@@ -278,6 +326,8 @@ def save_upload(*, session: Session, parsed: ParsedFile, uploaded_by: str = "",
     assert upload.id is not None
     if conflicts:
         _delete_overlap(session, ids, overlap)
+        _delete_load_overlap(session, ids, load_overlap)
+        _mark_replaced(session, {c.upload_id for c in conflicts})
     _insert_results(session, ids, upload.id, parsed)
     _insert_lessons(session, ids, upload.id, parsed)
     _insert_load(session, ids, upload.id, parsed)
@@ -305,7 +355,6 @@ def _describe_scope(parsed: ParsedFile) -> dict[str, list[str]]:
 
 
 def _delete_overlap(session: Session, ids: _Ids, overlap: pd.DataFrame) -> None:
-    touched: set[int] = set()
     for rec in overlap.to_dict("records"):
         school_id = ids.school(str(rec["school"]))
         year_id = ids.year(str(rec["year"]))
@@ -319,13 +368,6 @@ def _delete_overlap(session: Session, ids: _Ids, overlap: pd.DataFrame) -> None:
         doomed = select(Result.id).where(*cond)
         session.execute(delete(TaskScore).where(TaskScore.result_id.in_(doomed)))
         session.execute(delete(Result).where(*cond))
-        touched.add(int(rec["upload_id"]))
-    for upload_id in touched:
-        left = session.execute(select(func.count()).select_from(Result).where(
-            Result.upload_id == upload_id)).scalar_one()
-        status = "заменено полностью" if left == 0 else "заменено частично"
-        session.execute(update(Upload).where(Upload.id == upload_id).values(status=status,
-                                                                            results=left))
 
 
 def _nan_to_none(value: Any) -> Any:

@@ -110,10 +110,18 @@ def empty_state() -> None:
     """No data yet: say so and offer the demonstration school."""
     from dashboard import ingest, state
 
-    if state.data_version()[2] > 0:
+    uploads, _last, results = state.data_version()
+    if results > 0:
         st.info("Данные загружены, но в них нет отметок, по которым считаются показатели "
                 "(например, баллы ВПР без шкалы перевода в отметки). Загрузите отметки или "
                 "отчёт ФИС ОКО с отметками.")
+        return
+    if uploads > 0:
+        st.info("Загружены только сведения без отметок (например, нагрузка учителей или "
+                "выпускники). Загрузите отметки за периоды, протоколы ВПР или экзаменов — и "
+                "показатели появятся здесь.")
+        st.page_link(page_path("upload"), label="Перейти к загрузке",
+                     icon=":material/upload_file:")
         return
     st.info("В базе пока нет данных. Загрузите файлы на странице «Загрузка данных» "
             "или посмотрите, как всё работает, на демонстрационной школе.")

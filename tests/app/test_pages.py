@@ -86,3 +86,15 @@ def test_uploading_a_broken_file_saves_nothing(database: str) -> None:
     assert any("сломан.xlsx" in e.value for e in at.error)
     save = next(b for b in at.button if b.label.startswith("Сохранить файлы"))
     assert save.disabled
+
+
+def test_only_a_teacher_load_is_not_called_an_empty_database(database: str) -> None:
+    load = template_bytes([["2024/2025", "8А", "Алгебра", "Сидорова А.П."]],
+                          columns=("Учебный год", "Класс", "Предмет", "Учитель"))
+    from core.model import Metadata
+
+    parsed = parse_file(load, "нагрузка.xlsx", metadata=Metadata(school="Школа № 1"))
+    assert ingest.save_parsed(store.make_engine(database), parsed).status == "saved"
+    at = _open(_app(), "overview")
+    assert not at.exception
+    assert any("только сведения без отметок" in i.value for i in at.info)

@@ -29,3 +29,9 @@ def test_unreadable_class_labels(raw: str) -> None:
                                  "И.И. Иванова", "И. И. Иванова", "  Иванова   И.И. "])
 def test_teacher_name_spellings_give_one_teacher(raw: str) -> None:
     assert teacher_short_name(raw) == "Иванова И.И."
+
+
+@pytest.mark.parametrize(("raw", "label"), [("8 кл", "8"), ("8А кл.", "8А"), ("10б класс", "10Б"),
+                                            ("8 класс", "8")])
+def test_the_word_class_is_not_part_of_the_label(raw: str, label: str) -> None:
+    assert parse_class_label(raw).label == label

@@ -157,3 +157,26 @@ def test_results_read_back_as_core_columns(engine) -> None:  # type: ignore[no-u
     cols = ["year", "procedure", "period", "class_label", "pupil", "subject", "teacher", "mark"]
     pd.testing.assert_frame_equal(back[cols].reset_index(drop=True),
                                   parsed.results[cols].reset_index(drop=True))
+
+
+def test_corrected_teacher_load_replaces_the_earlier_assignment(engine) -> None:  # type: ignore[no-untyped-def]
+    from core.model import Metadata
+
+    def load(teacher: str) -> bytes:
+        return template_bytes([["2024/2025", "8А", "Алгебра", teacher],
+                               ["2024/2025", "8Б", "Алгебра", "Орлова О.О."]],
+                              columns=("Учебный год", "Класс", "Предмет", "Учитель"))
+
+    meta = Metadata(school="Школа № 1")
+    ingest.save_parsed(engine, parse_file(load("Петров П.П."), "нагрузка.xlsx", metadata=meta))
+    fixed = parse_file(load("Сидоров С.С."), "нагрузка-испр.xlsx", metadata=meta)
+    refused = ingest.save_parsed(engine, fixed)
+    assert refused.status == "conflict" and "нагрузка.xlsx" in refused.message
+    assert ingest.save_parsed(engine, fixed, replace=True).status == "saved"
+    with Session(engine) as s:
+        teachers = store.load_teacher_load(session=s).sort_values("class_label")["teacher"]
+        history = store.list_uploads(session=s)
+    # both rows of the first load had the same scope as the corrected one → replaced entirely
+    assert teachers.tolist() == ["Сидоров С.С.", "Орлова О.О."]
+    assert dict(zip(history["file_name"], history["status"], strict=True)) == {
+        "нагрузка-испр.xlsx": "сохранено", "нагрузка.xlsx": "заменено полностью"}
