@@ -98,3 +98,32 @@ def test_only_a_teacher_load_is_not_called_an_empty_database(database: str) -> N
     at = _open(_app(), "overview")
     assert not at.exception
     assert any("только сведения без отметок" in i.value for i in at.info)
+
+
+@pytest.mark.postgres
+def test_every_page_renders_on_postgresql(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same pages over the PostgreSQL store (`db_url` gives SQLite and PostgreSQL)."""
+    import streamlit as st
+
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    data = template_bytes(class_marks("2024/2025", "1 четверть", "8А", "Алгебра", "", MARKS))
+    from core.model import Metadata
+
+    parsed = parse_file(data, "8А.xlsx", metadata=Metadata(school="Школа № 1"))
+    engine = store.make_engine(db_url)
+    assert ingest.save_parsed(engine, parsed).status == "saved"
+    engine.dispose()
+    try:
+        at = _app()
+        for page in PAGES:
+            _open(at, page.module)
+            assert not at.exception, page.module
+        _open(at, "overview")
+        # MARKS: 9 pupils, N = 8 → успеваемость 6/8 = 75,0 %
+        assert [m.value for m in at.metric][:2] == ["8", "75,0 %"]
+    finally:
+        from dashboard import state
+
+        state.engine().dispose()  # the app's cached engine holds pooled connections
+        st.cache_data.clear()
+        st.cache_resource.clear()
