@@ -176,7 +176,9 @@ def _read_calamine(data: bytes, file_name: str) -> list[Sheet]:
         raise EncryptedFileError(
             file_name, "книга защищена паролем; снимите защиту и загрузите снова") from exc
     except Exception as exc:  # calamine raises several unrelated types for broken files
-        raise UnreadableFileError(file_name, f"файл повреждён или обрезан ({_short(exc)})") from exc
+        raise UnreadableFileError(
+            file_name, "файл повреждён или обрезан: книга не открывается; сохраните её заново в "
+                       "Excel или LibreOffice и загрузите ещё раз") from exc
     sheets: list[Sheet] = []
     for name in wb.sheet_names:
         try:
@@ -185,17 +187,12 @@ def _read_calamine(data: bytes, file_name: str) -> list[Sheet]:
             merged = list(sheet.merged_cell_ranges or [])
         except Exception as exc:
             raise UnreadableFileError(
-                file_name, f"лист «{name}» не читается: файл повреждён ({_short(exc)})",
+                file_name, f"лист «{name}» не читается: файл повреждён",
                 sheet=name) from exc
         sheets.append(Sheet(name=name, rows=rows, merged=merged))
     if not sheets:
         raise UnreadableFileError(file_name, "в книге нет листов")
     return sheets
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return text[:120]
 
 
 def _decode(data: bytes) -> str | None:
@@ -218,7 +215,8 @@ def _read_csv(data: bytes, file_name: str) -> Sheet:
     try:
         rows: list[list[Cell]] = [list(r) for r in csv.reader(io.StringIO(text), delimiter=sep)]
     except csv.Error as exc:
-        raise UnreadableFileError(file_name, f"CSV не читается ({_short(exc)})") from exc
+        raise UnreadableFileError(file_name, "CSV не читается: нарушена структура строк "
+                                             "(незакрытые кавычки или лишние символы)") from exc
     width = max((len(r) for r in rows), default=0)
     rows = [r + [""] * (width - len(r)) for r in rows]
     return Sheet(name="CSV", rows=rows)
@@ -235,7 +233,7 @@ def _read_html(data: bytes, file_name: str) -> list[Sheet]:
     try:
         doc = lxml_html.fromstring(text)
     except Exception as exc:  # lxml raises ParserError/ValueError for garbage
-        raise UnreadableFileError(file_name, f"HTML не читается ({_short(exc)})") from exc
+        raise UnreadableFileError(file_name, "HTML-файл не читается как таблица") from exc
     tables = doc.xpath("//table")
     if not tables:
         raise UnreadableFileError(file_name, "в HTML-файле нет таблицы")
