@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from core.tokens import cell_text
+from core.tokens import cell_text, memoized
 
 __all__ = [
     "INDEPENDENT_PROCEDURES",
@@ -32,6 +32,7 @@ __all__ = [
 _WS = re.compile(r"\s+")
 
 
+@memoized
 def normalize_header(value: object) -> str:
     """Lower case, ё→е, whitespace collapsed (incl. newlines), trailing dots/colons stripped."""
     text = cell_text(value).lower().replace("ё", "е")
@@ -56,6 +57,7 @@ class ClassLabel:
     understood: bool
 
 
+@memoized
 def parse_class_label(value: object, *, grade: int | None = None) -> ClassLabel:
     """Canonical class label from `8А`, `8 а`, `8-А`, `8A`, `11`, `А` (+ grade), `нет` (+ grade);
     numbered classes `5-1`, `5 1` → `5-1`."""
@@ -106,6 +108,7 @@ def known_subjects() -> set[str]:
     return set(_subject_synonyms().values())
 
 
+@memoized
 def canonical_subject(value: object) -> tuple[str, bool]:
     """(canonical name, known). Unknown names are kept as written (trimmed) for the user to map."""
     raw = _WS.sub(" ", cell_text(value)).strip()
@@ -142,6 +145,7 @@ _PERIOD_RE = re.compile(
 )
 
 
+@memoized
 def canonical_period(value: object) -> str | None:
     """«1 Четверть», «I полугодие», «1ч», «год», «Год. оценка», «итог» → canonical period;
     ``None`` when not a period."""
@@ -179,6 +183,7 @@ _KR_KINDS = re.compile(r"^(входная|административная|ит�
                        r"(кр|к/р|контрольная работа)?$|^кр$|^контрольная работа$")
 
 
+@memoized
 def canonical_procedure(value: object) -> str:
     """Term-mark kinds → «Отметки за период»; ВПР/ОГЭ/ЕГЭ; КР kinds → «Контрольная работа»;
     anything else kept as written."""
@@ -197,6 +202,7 @@ def canonical_procedure(value: object) -> str:
 _YEAR = re.compile(r"(20\d\d)\s*[/\-–—]\s*(20\d\d|\d\d)")
 
 
+@memoized
 def canonical_year(value: object) -> str | None:
     """«2024/2025», «2024-2025», «2024–25» → «2024/2025»; ``None`` when absent or inconsistent."""
     m = _YEAR.search(cell_text(value))
@@ -213,6 +219,7 @@ def canonical_year(value: object) -> str | None:
 _INITIAL = re.compile(r"^[А-ЯЁA-Z]\.$")
 
 
+@memoized
 def teacher_short_name(value: object) -> str:
     """«Иванова Ирина Ивановна» → «Иванова И.И.»; «Иванова И. И.» and «И.И. Иванова» →
     «Иванова И.И.»."""

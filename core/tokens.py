@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache, wraps
+from typing import ParamSpec, TypeVar
 
 __all__ = [
     "ATTENDANCE_CODES",
@@ -20,6 +23,7 @@ __all__ = [
     "MarkToken",
     "TaskScore",
     "cell_text",
+    "memoized",
     "parse_lesson_cell",
     "parse_mark",
     "parse_number",
@@ -27,6 +31,26 @@ __all__ = [
 ]
 
 NUMERIC_MARKS = ("5", "4", "3", "2", "1")
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def memoized(fn: Callable[P, R]) -> Callable[P, R]:
+    """Cache a pure cell-parsing function: a column repeats the same few values thousands of
+    times. Unhashable arguments fall through to the plain call; ``typed`` keeps ``True``, ``1``
+    and ``1.0`` apart."""
+    cached = lru_cache(maxsize=16384, typed=True)(fn)
+
+    @wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return cached(*args, **kwargs)  # type: ignore[arg-type]
+        except TypeError:
+            return fn(*args, **kwargs)
+
+    return wrapper
 
 
 class MarkKind(StrEnum):
@@ -84,6 +108,7 @@ def cell_text(value: object) -> str:
     return text
 
 
+@memoized
 def parse_number(value: object) -> float | None:
     """A number from int, float or text (``' 4'``, ``'4,5'``); ``None`` when not a number."""
     text = cell_text(value).replace(",", ".").replace(" ", "")
@@ -98,6 +123,7 @@ def parse_number(value: object) -> float | None:
     return number
 
 
+@memoized
 def parse_mark(value: object, *, zero_is_placeholder: bool = True) -> MarkToken | None:
     """Normalise a term/independent mark cell. ``None`` means "not a mark token at all".
 
@@ -148,6 +174,7 @@ _NOT_ATTEMPTED = {"x", "х", "не пройд.", "не пройд", "не про
 _UNCLEAR = {"h", "-", "—", "–", "н"}
 
 
+@memoized
 def parse_task_score(value: object) -> TaskScore:
     """Normalise a ВПР task cell: numbers, ``X``/``Х`` and «не пройд.» (0, not attempted),
     unclear tokens (Latin ``H``, dashes: 0 with a note), empty (not attempted)."""
@@ -182,6 +209,7 @@ class LessonCell:
 _LESSON_PART = re.compile(r"[/\s]+")
 
 
+@memoized
 def parse_lesson_cell(value: object) -> LessonCell:
     """Split a NetSchool lesson cell: «2/3», «2  3», «О 2», «Н 2/2», «О 3 3», «·», «0»."""
     text = cell_text(value)
