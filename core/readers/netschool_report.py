@@ -104,7 +104,7 @@ def _role(t: str) -> str | None:
         return "term"
     if compact.startswith("средневзвеш") or compact.startswith("ср.взв"):
         return "weighted"
-    if compact in {"средняяоценка", "среднийбалл", "средняяотметка"}:
+    if compact in {"средняяоценка", "среднийбалл", "средняяотметка", "ср.балл", "ср.оценка"}:
         return "average"
     return None
 

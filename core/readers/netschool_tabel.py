@@ -78,7 +78,8 @@ def _is_subject(t: str) -> bool:
 
 
 def _is_average(t: str) -> bool:
-    return t == "средний балл"
+    # «Средний балл»; other NetSchool versions and re-typed copies: «Ср. балл», «Средняя оценка».
+    return t.replace(" ", "") in {"среднийбалл", "ср.балл", "средняяоценка", "средняяотметка"}
 
 
 def _is_weighted(t: str) -> bool:

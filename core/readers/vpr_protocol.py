@@ -54,7 +54,7 @@ FIELDS = {
     "total": lambda t: t in _TOTALS,
     "class_label": lambda t: t == "наименование класса" or t.startswith("класс"),
     "gender": lambda t: t == "пол",
-    "journal": lambda t: t.startswith("отметка за предыдущ"),
+    "journal": lambda t: t.startswith("отметка за предыдущ") or t == "отметка по журналу",
     "school": lambda t: t == "школа",
     "user": lambda t: t == "пользователь",
 }

@@ -582,3 +582,102 @@ def test_wide_sheet_built_from_tabel_marks(tabel_base: ParsedFile) -> None:
     assert set(parsed.results["class_label"]) == {"8А"}
     assert set(parsed.results["period"]) == {"1 четверть"}
     assert set(parsed.results["year"]) == {"2024/2025"}
+
+
+# ---------------------------------------------------------------- second round of variants
+
+
+def test_protocol_code_participant_and_journal_header(protocol: list[Sheet],
+                                                      protocol_base: ParsedFile) -> None:
+    """A school form heading the columns «Код участника» and «Отметка по журналу»."""
+    def change(s: Sheet) -> Sheet:
+        rows = [list(r) for r in s.rows]
+        rows[0][_col(s, 0, "Код")] = "Код участника"
+        rows[0][_col(s, 0, "Отметка за предыдущий триместр/ четверть/полугодие")] = (
+            "Отметка по журналу")
+        return _copy(s, rows=rows)
+
+    parsed = _protocol_variant(protocol, change)
+    assert parsed.layout == "fisoko_vpr_protocol"
+    assert _vpr_key(parsed) == _vpr_key(protocol_base)
+
+
+def test_protocol_one_sheet_per_school(protocol: list[Sheet], protocol_base: ParsedFile) -> None:
+    """The rows split over one sheet per school, each with its own header."""
+    src = _sheet(protocol, "Протокол")
+    school = _col(src, 0, "Школа")
+    names = sorted({str(r[school]) for r in src.rows[1:] if r[school] != ""})
+    assert len(names) > 1  # several schools in this region download (counted from the grid)
+    parts = [Sheet(name=f"Протокол {i + 1}",
+                   rows=[list(src.rows[0])] + [list(r) for r in src.rows[1:] if r[school] == n])
+             for i, n in enumerate(names)]
+    parsed = parse_sheets(parts, file_name="Математика.xlsx", metadata=PROTOCOL_META)
+    assert _vpr_key(parsed) == _vpr_key(protocol_base)
+    assert parsed.results["row_id"].is_unique
+
+
+def test_tabel_short_average_headers_without_weighted(tabel: Sheet,
+                                                      tabel_base: ParsedFile) -> None:
+    """Another NetSchool version: «Ср. балл» instead of «Средний балл», no «Ср. взв. балл»."""
+    weighted = {c for row in tabel.rows for c, v in enumerate(row) if v == "Ср. взв. балл"}
+    assert len(weighted) == 4  # one per quarter, the same columns in every block
+    variant = _replace_text(_delete_cols(tabel, weighted), {"Средний балл": "Ср. балл"})
+    parsed = parse_sheets([variant], file_name="tabel.xlsx")
+    assert parsed.layout == "netschool_tabel"
+    # The same rows, without the weighted average — except rows kept only by a positive
+    # weighted average, which now have no reason to exist (none in this file: checked here).
+    base = tabel_base.results
+    only_weighted = base[(base["mark"] == "") & base["average"].isna()
+                         & base["weighted_average"].notna()]
+    assert only_weighted.empty
+    assert [k[:6] for k in _term_key(parsed)] == [k[:6] for k in _term_key(tabel_base)]
+    assert parsed.results["weighted_average"].isna().all()
+
+
+def test_report_without_weighted_and_across_new_year(report: Sheet,
+                                                     report_base: ParsedFile) -> None:
+    """March → December, April → January (2nd half of the school year starts): dates roll over
+    into the second calendar year; no «Средневзвешенный балл» column."""
+    rows = [list(r) for r in _report_autumn(report, "Период: с 01.12.24 по 31.01.25").rows]
+    rows = [[{"Октябрь": "Декабрь", "Ноябрь": "Январь"}.get(v, v) if isinstance(v, str) else v
+             for v in r] for r in rows]
+    for r in rows:  # drop the weighted average cell of each block's header and rows
+        for c, v in enumerate(r):
+            if isinstance(v, str) and normalize_header(v) == "средневзвешенный балл":
+                r[c] = ""
+    variant = Sheet(name="Лист1", rows=rows)
+    parsed = parse_sheets([variant], file_name="otchet.xlsx",
+                          metadata=Metadata(period="2 полугодие"))
+    expected = [(p, s, d.replace(".10.2024", ".12.2024").replace(".11.2024", ".01.2025"), i, m, a)
+                for p, s, d, i, m, a in _expected_autumn_lessons(report_base)]
+    assert _lesson_key(parsed) == sorted(expected)
+    assert not [p for p in parsed.problems if "вне периода" in p.message]
+    assert len(parsed.results) == len(report_base.results)
+
+
+def test_wide_sheet_compact_abbreviations(tabel_base: ParsedFile) -> None:
+    """Abbreviations typed without spaces («Англ.яз.», «Физ.культура», «Рус.яз») and split over
+    lines (vertical header text), with a 2-row header: subject over «1ч»."""
+    abbreviations = {**_ABBREVIATION, "Иностранный язык (английский)": "Англ.яз.",
+                     "Физическая культура": "Физ.\nкультура", "Русский язык": "Рус.яз",
+                     "Вероятность и статистика": "Вероятн.и стат.", "Геометрия": "Геом"}
+    q1 = tabel_base.results[(tabel_base.results["period"] == "1 четверть")
+                            & (tabel_base.results["mark"] != "")]
+    subjects = sorted(set(q1["subject"]))
+    pupils = sorted(set(tabel_base.results["pupil"]))
+    marks = {(r.pupil, r.subject): r.mark for r in q1.itertuples(index=False)}
+    rows: list[list[object]] = [
+        ["Итоговые отметки", "", "Класс: 8А", "", "Учебный год 2024-2025"],
+        ["№", "Фамилия, имя", *[abbreviations[s] for s in subjects]],
+        ["", "", *["1ч"] * len(subjects)],
+    ]
+    for i, pupil in enumerate(pupils, 1):
+        rows.append([i, pupil, *[marks.get((pupil, s), "") for s in subjects]])
+    rows.append(["Кол-во «5»", "", *[0] * len(subjects)])
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    parsed = parse_sheets([Sheet(name="Лист1", rows=rows)], file_name="ведомость.xlsx")
+    assert parsed.layout == "wide_sheet"
+    got = sorted((r.pupil, r.subject, r.mark) for r in parsed.results.itertuples(index=False))
+    assert got == sorted((p, s, m) for (p, s), m in marks.items())
+    assert not [p for p in parsed.problems if "не найден в справочнике" in p.message]
