@@ -23,7 +23,7 @@ import pytest
 
 from core.model import Metadata, ParsedFile
 from core.names import normalize_header
-from core.problems import Severity
+from core.problems import Severity, UnknownLayoutError
 from core.readers import parse_file, parse_sheets
 from core.workbook import Sheet, read_workbook
 from tests.conftest import real_file
@@ -681,3 +681,47 @@ def test_wide_sheet_compact_abbreviations(tabel_base: ParsedFile) -> None:
     got = sorted((r.pupil, r.subject, r.mark) for r in parsed.results.itertuples(index=False))
     assert got == sorted((p, s, m) for (p, s), m in marks.items())
     assert not [p for p in parsed.problems if "не найден в справочнике" in p.message]
+
+
+@pytest.mark.parametrize("mapping", [
+    {"1 Четверть": "I четверть", "2 Четверть": "II четверть", "3 Четверть": "III четверть",
+     "4 Четверть": "IV четверть"},
+    {"Год. оценка": "Годовая", "Итог": "Итоговая отметка"},
+    {"Итог": "Отметка за период"},
+    {"Предмет": "Учебный предмет", "Класс: 8А": 'Класс: 8 "А"'},
+    {"Предмет": "Предметы", "Учебный год: 2024/2025": "Учебный год: 2024-2025"},
+], ids=["roman", "godovaya", "za-period", "uchebny-predmet", "predmety"])
+def test_tabel_header_wording(tabel: Sheet, tabel_base: ParsedFile,
+                              mapping: dict[str, str]) -> None:
+    parsed = parse_sheets([_replace_text(tabel, mapping)], file_name="tabel.xlsx")
+    assert parsed.layout == "netschool_tabel"
+    assert _term_key(parsed) == _term_key(tabel_base)
+    assert set(parsed.results["class_label"]) == {"8А"}
+
+
+@pytest.mark.parametrize("mapping", [
+    {"Март": "МАРТ", "Апрель": "АПРЕЛЬ", "Май": "МАЙ"},
+    {"Предмет": "Предметы", "Итоговая оценка за период": "Итоговая отметка",
+     "Средняя оценка": "Ср. балл"},
+], ids=["caps-months", "wording"])
+def test_report_header_wording(report: Sheet, report_base: ParsedFile,
+                               mapping: dict[str, str]) -> None:
+    parsed = parse_sheets([_replace_text(report, mapping)], file_name="otchet.xlsx",
+                          metadata=Metadata(period="4 четверть"))
+    assert parsed.layout == "netschool_report"
+    assert _lesson_key(parsed) == _lesson_key(report_base)
+    assert len(parsed.results) == len(report_base.results)
+    assert parsed.results["average"].notna().sum() == report_base.results["average"].notna().sum()
+
+
+@pytest.mark.parametrize("name", [TABEL, REPORT])
+def test_netschool_with_unknown_header_is_not_taken_for_a_wide_sheet(realdata: Path,
+                                                                     name: str) -> None:
+    """A NetSchool report whose table header no reader understands («Курс» for «Предмет») is
+    refused with the «not recognised» message, not read as a transposed ведомость (that asked
+    for a period and would import averages as marks)."""
+    (sheet,) = _read(realdata, name)
+    variant = _replace_text(sheet, {"Предмет": "Курс"})
+    with pytest.raises(UnknownLayoutError, match="формат файла не распознан") as info:
+        parse_sheets([variant], file_name="Отчёт.xlsx")
+    assert "Отчёт.xlsx" in str(info.value)
