@@ -725,3 +725,32 @@ def test_netschool_with_unknown_header_is_not_taken_for_a_wide_sheet(realdata: P
     with pytest.raises(UnknownLayoutError, match="формат файла не распознан") as info:
         parse_sheets([variant], file_name="Отчёт.xlsx")
     assert "Отчёт.xlsx" in str(info.value)
+
+
+@pytest.mark.parametrize("renames", [
+    {"всего баллов": "Итого баллов", "код обучающегося": "Код участника",
+     "логин школы": "Логин ОО"},
+    {"отметка за предыдущую четверть/триместр":
+     "Отметка за предыдущий триместр/ четверть/полугодие"},
+    {"балл за N": "Балл за задание N"},
+], ids=["other-names", "journal-2022-wording", "zadanie"])
+def test_dump_header_wording_of_other_years(dump: Sheet, dump_base: ParsedFile,
+                                            renames: dict[str, str]) -> None:
+    header = [str(v) for v in dump.rows[0]]
+    for old, new in renames.items():
+        if "N" in old:
+            header = [new.replace("N", v[len("балл за "):]) if v.startswith("балл за ") else v
+                      for v in header]
+        else:
+            header = [new if v == old else v for v in header]
+    parsed = _dump_variant(_copy(dump, rows=[header, *dump.rows[1:]]))
+    assert parsed.layout == "fisoko_vpr_dump"
+    assert _vpr_key(parsed) == _vpr_key(dump_base)
+    assert len(parsed.tasks) == len(dump_base.tasks)
+
+
+def test_dump_title_row_above(dump: Sheet, dump_base: ParsedFile) -> None:
+    blank = [""] * dump.width
+    rows = [["Результаты ВПР 2021, физика, 11 класс", *blank[1:]], blank, *dump.rows]
+    parsed = _dump_variant(_copy(dump, rows=rows))
+    assert _vpr_key(parsed) == _vpr_key(dump_base)
