@@ -100,6 +100,23 @@ def _subject_synonyms() -> dict[str, str]:
     return table
 
 
+def _compact(key: str) -> str:
+    return key.replace(" ", "").rstrip(".")
+
+
+@lru_cache(maxsize=1)
+def _compact_synonyms() -> dict[str, str]:
+    """Synonyms keyed without spaces; a key that two subjects share is left out."""
+    table: dict[str, str] = {}
+    clash: set[str] = set()
+    for key, canonical in _subject_synonyms().items():
+        c = _compact(key)
+        if table.get(c, canonical) != canonical:
+            clash.add(c)
+        table[c] = canonical
+    return {k: v for k, v in table.items() if k not in clash}
+
+
 _GROUP_WORDS = re.compile(r"\s*[,(]?\s*(девочки|мальчики|девушки|юноши|\d+\s*(?:-?я\s*)?(?:под)?группа"
                           r"|(?:под)?группа\s*\d*)\s*\)?")
 
@@ -116,6 +133,10 @@ def canonical_subject(value: object) -> tuple[str, bool]:
     table = _subject_synonyms()
     if key in table:
         return table[key], True
+    # Abbreviations typed with or without spaces after the dots: «Англ.яз.» = «Англ. яз.».
+    compact = _compact_synonyms().get(_compact(key))
+    if compact is not None:
+        return compact, True
     # Groups of one subject: «Труд (Технология девочки)», «Английский язык (1 группа)».
     grouped = _GROUP_WORDS.sub("", key).replace("()", "").strip(" ()")
     if grouped != key:

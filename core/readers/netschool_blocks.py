@@ -21,6 +21,8 @@ __all__ = [
     "PupilBlock",
     "find_row",
     "first_cell",
+    "has_pupil_blocks",
+    "is_subject_header",
     "pupil_blocks",
     "school_name",
     "title_row",
@@ -29,6 +31,11 @@ __all__ = [
 _LABEL = re.compile(r"^\s*(учебный год|класс|ученик|период)\s*:\s*(.*)$", re.IGNORECASE | re.DOTALL)
 _LABEL_SCAN = 8  # label lines sit in the first cells of a row
 DETECT_ROWS = 120  # the title, the labels and the header of the first block lie within these
+
+
+def is_subject_header(t: str) -> bool:
+    """The subject column's header (normalised): «Предмет», also «Предметы», «Учебный предмет»."""
+    return t in {"предмет", "предметы", "учебный предмет", "наименование предмета"}
 
 
 @dataclass(frozen=True)
@@ -150,3 +157,10 @@ def pupil_blocks(sheet: Sheet, *, limit: int | None = None) -> list[PupilBlock]:
             j += 1
         blocks.append(PupilBlock(start, end, labels, rows))
     return blocks
+
+
+def has_pupil_blocks(sheet: Sheet) -> bool:
+    """Whether the sheet is laid out in per-pupil blocks («Ученик:» label lines), i.e. a
+    «Сетевой город» report even when its table header is not understood."""
+    blocks = pupil_blocks(sheet, limit=DETECT_ROWS)
+    return bool(blocks) and "ученик" in blocks[0].labels

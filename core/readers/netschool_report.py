@@ -54,6 +54,7 @@ from core.readers.netschool_blocks import (
     DETECT_ROWS,
     PupilBlock,
     find_row,
+    is_subject_header,
     pupil_blocks,
     school_name,
     title_row,
@@ -104,7 +105,7 @@ def _role(t: str) -> str | None:
         return "term"
     if compact.startswith("средневзвеш") or compact.startswith("ср.взв"):
         return "weighted"
-    if compact in {"средняяоценка", "среднийбалл", "средняяотметка"}:
+    if compact in {"средняяоценка", "среднийбалл", "средняяотметка", "ср.балл", "ср.оценка"}:
         return "average"
     return None
 
@@ -134,7 +135,7 @@ class ReportLayout:
 
 def find_layout(sheet: Sheet, start: int, end: int) -> ReportLayout | None:
     """The header of the pupil block in rows ``start``…``end - 1``; ``None`` when absent."""
-    found = find_row(sheet, start, end, lambda t: t == "предмет")
+    found = find_row(sheet, start, end, is_subject_header)
     if found is None:
         return None
     header_row, subject_col = found

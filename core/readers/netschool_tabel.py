@@ -53,6 +53,7 @@ from core.readers.netschool_blocks import (
     DETECT_ROWS,
     PupilBlock,
     find_row,
+    is_subject_header,
     pupil_blocks,
     school_name,
     title_row,
@@ -74,11 +75,12 @@ _EMPTY_TEXT = {"date": "", "teacher": "", "journal_mark": "", "variant": "", "ge
 
 
 def _is_subject(t: str) -> bool:
-    return t == "предмет"
+    return is_subject_header(t)
 
 
 def _is_average(t: str) -> bool:
-    return t == "средний балл"
+    # «Средний балл»; other NetSchool versions and re-typed copies: «Ср. балл», «Средняя оценка».
+    return t.replace(" ", "") in {"среднийбалл", "ср.балл", "средняяоценка", "средняяотметка"}
 
 
 def _is_weighted(t: str) -> bool:
@@ -86,7 +88,8 @@ def _is_weighted(t: str) -> bool:
 
 
 def _is_term_mark(t: str) -> bool:
-    return t in {"итог", "итоговая", "оценка", "отметка", "итоговая оценка", "итоговая отметка"}
+    return t in {"итог", "итоговая", "оценка", "отметка", "итоговая оценка", "итоговая отметка",
+                 "отметка за период", "оценка за период", "итоговая оценка за период"}
 
 
 def _single_kind(t: str) -> str | None:

@@ -47,19 +47,22 @@ class _Dialect:
     variants: tuple[str, ...]
 
 
+# Spellings of other years and regions are accepted; «балл за N» is the signature, the school
+# login, the journal mark and the total are optional (the total is only checked against Σ).
 _2021 = _Dialect(
     fields={
-        "school": lambda t: t == "логин школы",
-        "pupil": lambda t: t == "код обучающегося",
-        "journal": lambda t: t.startswith("отметка за предыдущ"),
+        "school": lambda t: t in {"логин школы", "логин оо", "логин"},
+        "pupil": lambda t: t in {"код обучающегося", "код участника"},
+        "journal": lambda t: t.startswith("отметка за предыдущ") or t == "отметка по журналу",
         "gender": lambda t: t == "пол",
         "class_label": lambda t: t == "класс",
         "variant": lambda t: t == "вариант",
-        "total": lambda t: t == "всего баллов",
-        "first_task": lambda t: t == "балл за 1",
+        "total": lambda t: t in {"всего баллов", "итого баллов", "итого", "первичный балл",
+                                 "сумма баллов"},
+        "first_task": lambda t: t in {"балл за 1", "балл за задание 1"},
     },
-    required=("school", "pupil", "journal", "variant", "total", "first_task"),
-    task=re.compile(r"^балл за (\d+(?:\.\d+)?)$"),
+    required=("pupil", "variant", "first_task"),
+    task=re.compile(r"^балл за (?:задание\s*)?(\d+(?:\.\d+)?)$"),
     variants=("вариант",),
 )
 _2020 = _Dialect(
@@ -96,7 +99,7 @@ def find_columns(sheet: Sheet) -> VprColumns | None:
             header_row=match.row, pupil=cols["pupil"], tasks=tuple(tasks),
             variants=tuple(c for c, t in enumerate(texts) if t in dialect.variants),
             class_label=cols.get("class_label"), gender=cols.get("gender"),
-            journal=cols["journal"], total=cols["total"], school=cols["school"],
+            journal=cols.get("journal"), total=cols.get("total"), school=cols.get("school"),
         )
     return None
 

@@ -3,6 +3,10 @@ form (FORMATS.md §4 and §7). Both share the column grammar: «Код», «Ва
 (часть 1)» and «Вариант (часть 2)»), task headers «<task> (<max>б)», a class column, «Пол»,
 «Отметка за предыдущий …», «Итого баллов».
 
+Recognition: one header row with «Код» (or «Код участника»), «Вариант» and at least one task
+header. The total («Итого баллов», «Итого», «Сумма баллов» …) is optional: the primary score is
+Σ tasks anyway and the total is only checked against it.
+
 Subject, grade and year are not in the file: they stay empty and come from the metadata.
 The school is «Школа» (``eduNNNNNN | name``) of a region download, else «Пользователь», else
 empty (a school's own upload). Scores above a task maximum are a warning, not an error: the
@@ -39,13 +43,18 @@ def _is_variant(t: str) -> bool:
     return t == "вариант" or t.startswith("вариант (часть")
 
 
+# The file's total: «Итого баллов» in the ФИС ОКО form; schools' own forms also write «Итого»,
+# «Сумма баллов», «Первичный балл». It is only checked against Σ tasks, so it is optional.
+_TOTALS = {"итого баллов", "итого", "итого балл", "всего баллов", "сумма баллов",
+           "первичный балл", "итоговый балл"}
+
 FIELDS = {
-    "pupil": lambda t: t == "код",
+    "pupil": lambda t: t in {"код", "код участника"},
     "variant": _is_variant,
-    "total": lambda t: t == "итого баллов",
+    "total": lambda t: t in _TOTALS,
     "class_label": lambda t: t == "наименование класса" or t.startswith("класс"),
     "gender": lambda t: t == "пол",
-    "journal": lambda t: t.startswith("отметка за предыдущ"),
+    "journal": lambda t: t.startswith("отметка за предыдущ") or t == "отметка по журналу",
     "school": lambda t: t == "школа",
     "user": lambda t: t == "пользователь",
 }
@@ -53,7 +62,7 @@ FIELDS = {
 
 def find_columns(sheet: Sheet) -> VprColumns | None:
     """The protocol columns of a sheet, or ``None`` when it is not a protocol."""
-    match = find_header_row(sheet, FIELDS, required=("pupil", "variant", "total"))
+    match = find_header_row(sheet, FIELDS, required=("pupil", "variant"))
     if match is None:
         return None
     texts = [normalize_header(v) for v in sheet.rows[match.row]]
@@ -72,7 +81,7 @@ def find_columns(sheet: Sheet) -> VprColumns | None:
         variants=tuple(c for c, t in enumerate(texts) if _is_variant(t)),
         class_label=class_col,
         class_is_index=class_col is not None and texts[class_col].startswith("класс №"),
-        gender=cols.get("gender"), journal=cols.get("journal"), total=cols["total"],
+        gender=cols.get("gender"), journal=cols.get("journal"), total=cols.get("total"),
         school=cols.get("school", cols.get("user")),
     )
 

@@ -27,6 +27,7 @@ from core.names import (
 )
 from core.problems import Problem, Severity
 from core.readers.common import column_letter
+from core.readers.netschool_blocks import has_pupil_blocks
 from core.tokens import MarkKind, parse_mark
 from core.workbook import Sheet
 
@@ -128,6 +129,10 @@ def _is_pupil_header(text: str) -> bool:
 
 
 def _find_layout(sheet: Sheet) -> _Layout | None:
+    if has_pupil_blocks(sheet):
+        # A «Сетевой город» report whose header its reader did not understand: read as a
+        # (transposed) ведомость it would ask for a period and then import nonsense.
+        return None
     layout = _find_in(sheet, transposed=False)
     if layout is None and sheet.height and sheet.width:
         layout = _find_in(_transpose(sheet), transposed=True)
