@@ -24,7 +24,7 @@ from core.model import (
     empty_frame,
     results_frame,
 )
-from core.names import canonical_subject, known_subjects, parse_class_label
+from core.names import canonical_subject, known_subjects, normalize_header, parse_class_label
 from core.problems import Problem, Severity, UnknownLayoutError
 from core.readers import (
     destinations,
@@ -66,9 +66,8 @@ def parse_sheets(sheets: list[Sheet], *, file_name: str, sha256: str = "",
     reader = detect_layout(sheets)
     if reader is None:
         raise UnknownLayoutError(
-            file_name, "формат файла не распознан: не найдена строка заголовков ни одного "
-                       "известного макета (шаблон ВСОКО, «Сетевой город», ФИС ОКО, протоколы "
-                       "ОГЭ/ЕГЭ, нагрузка учителей); сопоставьте столбцы вручную")
+            file_name, "формат файла не распознан: " + _layout_hint(sheets)
+            + "; сопоставьте столбцы вручную")
     frames, problems = reader.parse(sheets, file_name=file_name, metadata=metadata)
     parsed = ParsedFile(
         file_name=file_name, sha256=sha256, layout=reader.LAYOUT, layout_title=reader.TITLE,
@@ -80,6 +79,23 @@ def parse_sheets(sheets: list[Sheet], *, file_name: str, sha256: str = "",
         problems=tuple(problems), metadata=metadata,
     )
     return apply_metadata(parsed, metadata, scales=scales)
+
+
+def _layout_hint(sheets: list[Sheet]) -> str:
+    """What the file resembles, to make «не распознан» useful."""
+    if not any(sheet.height for sheet in sheets):
+        return "в файле нет заполненных ячеек"
+    names = {normalize_header(s.name) for s in sheets}
+    firsts = {normalize_header(sheet.text(r, 0)).split(":")[0]
+              for sheet in sheets for r in range(min(sheet.height, 60))}
+    if {"ученик", "учебный год", "класс"} <= firsts:
+        return ("похоже на отчёт «Сетевого города» (есть строки «Учебный год:», «Класс:», "
+                "«Ученик:»), но шапка таблицы с предметами и периодами не найдена")
+    if "протокол" in names:
+        return ("похоже на протокол ФИС ОКО (есть лист «Протокол»), но не найдены столбцы "
+                "«Код», «Вариант» и баллы за задания вида «1 (1б)»")
+    return ("не найдена строка заголовков ни одного известного макета (шаблон ВСОКО, "
+            "«Сетевой город», ФИС ОКО, протоколы ОГЭ/ЕГЭ, ведомость отметок, нагрузка учителей)")
 
 
 def parse_file(data: bytes, file_name: str, *, metadata: Metadata = Metadata(),

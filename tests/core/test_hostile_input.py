@@ -186,3 +186,20 @@ def test_ods_file() -> None:
     assert set(parsed.results["class_label"]) == {"5А"}  # from the sheet name
     assert set(parsed.results["period"]) == {"1 четверть"}
     assert len(parsed.results) == 3
+
+
+def test_unrecognised_files_say_what_they_resemble() -> None:
+    from core.problems import UnknownLayoutError
+    from core.readers import parse_sheets
+    from core.workbook import Sheet
+
+    netschool_like = Sheet("Лист1", [["Учебный год: 2024/2025"], ["Класс: 8А"],
+                                     ["Ученик: Ученик 01"], ["что-то", "не то"]])
+    protocol_like = Sheet("Протокол", [["Номер", "Балл"], [1, 2]])
+    blank = Sheet("Лист1", [])
+    cases = [(netschool_like, "«Сетевого города»"), (protocol_like, "протокол ФИС ОКО"),
+             (blank, "нет заполненных ячеек")]
+    for sheet, expected in cases:
+        with pytest.raises(UnknownLayoutError) as err:
+            parse_sheets([sheet], file_name="x.xlsx")
+        assert expected in str(err.value) and "x.xlsx" in str(err.value)
