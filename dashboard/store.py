@@ -378,47 +378,72 @@ def _nan_to_none(value: Any) -> Any:
     return value
 
 
+def _column(frame: pd.DataFrame, name: str, *, number: bool = False) -> list[Any]:
+    """A column as plain Python values; NaN → None for numbers."""
+    if number:
+        values = pd.to_numeric(frame[name], errors="coerce").astype("float64")
+        return [None if v != v else float(v) for v in values.tolist()]
+    return [str(v) for v in frame[name].tolist()]
+
+
 def _insert_results(session: Session, ids: _Ids, upload_id: int, parsed: ParsedFile) -> None:
+    """Insert results and their task scores. Ids are resolved once per distinct value (a file
+    repeats a few schools, years, classes and subjects thousands of times)."""
     results = parsed.results
     if results.empty:
         return
-    rows: list[dict[str, Any]] = []
-    row_ids: list[int] = []
-    pupil_ids: dict[int, dict[str, int]] = {}
-    for school_name, group in results.groupby("school"):
-        school_id = ids.school(str(school_name))
-        pupil_ids[school_id] = ids.pupils(school_id, group["pupil"].astype(str))
-    for rec in results.to_dict("records"):
-        school_id = ids.school(str(rec["school"]))
-        year_id = ids.year(str(rec["year"]))
-        rows.append({
-            "upload_id": upload_id, "school_id": school_id, "year_id": year_id,
-            "procedure_id": ids.procedure(str(rec["procedure"])),
-            "period_id": ids.period(str(rec["period"])), "event_date": str(rec["date"]),
-            "class_id": ids.school_class(school_id, year_id, str(rec["class_label"])),
-            "pupil_id": pupil_ids[school_id][str(rec["pupil"])],
-            "subject_id": ids.subject(str(rec["subject"])),
-            "teacher_id": ids.teacher(school_id, str(rec["teacher"])),
-            "mark": str(rec["mark"]), "primary_score": _nan_to_none(rec["primary_score"]),
-            "max_score": _nan_to_none(rec["max_score"]), "journal_mark": str(rec["journal_mark"]),
-            "variant": str(rec["variant"]), "gender": str(rec["gender"]),
-            "average": _nan_to_none(rec["average"]),
-            "weighted_average": _nan_to_none(rec["weighted_average"]),
-        })
-        row_ids.append(int(rec["row_id"]))
+    school = _column(results, "school")
+    year = _column(results, "year")
+    label = _column(results, "class_label")
+    pupil = _column(results, "pupil")
+    teacher = _column(results, "teacher")
+    school_ids = {name: ids.school(name) for name in dict.fromkeys(school)}
+    year_ids = {name: ids.year(name) for name in dict.fromkeys(year)}
+    pupils_by_school: dict[int, set[str]] = {}
+    for s, p in zip(school, pupil, strict=True):
+        pupils_by_school.setdefault(school_ids[s], set()).add(p)
+    pupil_ids = {sid: ids.pupils(sid, keys) for sid, keys in pupils_by_school.items()}
+    class_ids = {key: ids.school_class(school_ids[key[0]], year_ids[key[1]], key[2])
+                 for key in dict.fromkeys(zip(school, year, label, strict=True))}
+    teacher_ids = {key: ids.teacher(school_ids[key[0]], key[1])
+                   for key in dict.fromkeys(zip(school, teacher, strict=True))}
+    procedure_ids = {n: ids.procedure(n) for n in set(_column(results, "procedure"))}
+    period_ids = {n: ids.period(n) for n in set(_column(results, "period"))}
+    subject_ids = {n: ids.subject(n) for n in set(_column(results, "subject"))}
+    columns: dict[str, list[Any]] = {
+        "school_id": [school_ids[s] for s in school],
+        "year_id": [year_ids[y] for y in year],
+        "procedure_id": [procedure_ids[p] for p in _column(results, "procedure")],
+        "period_id": [period_ids[p] for p in _column(results, "period")],
+        "event_date": _column(results, "date"),
+        "class_id": [class_ids[k] for k in zip(school, year, label, strict=True)],
+        "pupil_id": [pupil_ids[school_ids[s]][p] for s, p in zip(school, pupil, strict=True)],
+        "subject_id": [subject_ids[n] for n in _column(results, "subject")],
+        "teacher_id": [teacher_ids[k] for k in zip(school, teacher, strict=True)],
+        **{name: _column(results, name) for name in ("mark", "journal_mark", "variant", "gender")},
+        **{name: _column(results, name, number=True)
+           for name in ("primary_score", "max_score", "average", "weighted_average")},
+    }
+    names = list(columns)
+    rows = [{"upload_id": upload_id, **dict(zip(names, values, strict=True))}
+            for values in zip(*columns.values(), strict=True)]
     stmt = insert(Result).returning(Result.id, sort_by_parameter_order=True)
     new_ids = [int(i) for i in session.execute(stmt, rows).scalars().all()]
-    if parsed.tasks.empty:
+    tasks = parsed.tasks
+    if tasks.empty:
         return
-    by_row = dict(zip(row_ids, new_ids, strict=True))
-    tasks = [
-        {"result_id": by_row[int(t["row_id"])], "task": str(t["task"]),
-         "score": _nan_to_none(t["score"]), "max_score": _nan_to_none(t["max_score"]),
-         "attempted": bool(t["attempted"])}
-        for t in parsed.tasks.to_dict("records") if int(t["row_id"]) in by_row
+    by_row = dict(zip(results["row_id"].astype("int64").tolist(), new_ids, strict=True))
+    result_ids = [by_row.get(int(r)) for r in tasks["row_id"].tolist()]
+    task_rows = [
+        {"result_id": rid, "task": task, "score": score, "max_score": maximum,
+         "attempted": bool(attempted)}
+        for rid, task, score, maximum, attempted in zip(
+            result_ids, _column(tasks, "task"), _column(tasks, "score", number=True),
+            _column(tasks, "max_score", number=True), tasks["attempted"].tolist(), strict=True)
+        if rid is not None
     ]
-    if tasks:
-        session.execute(insert(TaskScore), tasks)
+    if task_rows:
+        session.execute(insert(TaskScore), task_rows)
 
 
 def _insert_lessons(session: Session, ids: _Ids, upload_id: int, parsed: ParsedFile) -> None:
