@@ -1,0 +1,50 @@
+"""The demonstration school: the README's first command and the empty-state button load it, and
+loading it again adds nothing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
+
+from dashboard import ingest, store
+from dashboard.navigation import page_path
+from tests.app.conftest import APP
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_demo_loads_once_from_the_command_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    env = {"DATABASE_URL": url, "PATH": "/usr/bin:/bin"}
+    first = subprocess.run([sys.executable, "-m", "dashboard.ingest"], cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    files = ingest.demo_files()
+    assert len(files) == 7 and files[0].name == "teacher_load.xlsx"
+    assert first.stdout.count("сохранён") == 7
+    again = subprocess.run([sys.executable, "-m", "dashboard.ingest"], cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert "уже были загружены" in again.stdout
+    with Session(store.make_engine(url)) as s:
+        uploads = store.list_uploads(session=s)
+        counts = store.mark_counts(session=s)
+    assert len(uploads) == 7 and set(uploads["uploaded_by"]) == {"демо"}
+    # sample_data/README.md: 27 classes a year, grade 1 without marks → 24 classes with marks
+    terms = counts[(counts["procedure"] == "Отметки за период") & (counts["n5"] + counts["n4"]
+                                                                   + counts["n3"] > 0)]
+    assert terms.groupby("year")["class_label"].nunique().to_dict() == {"2023/2024": 24,
+                                                                        "2024/2025": 24}
+    assert set(counts["school"]) == {ingest.DEMO_SCHOOL}
+
+
+def test_empty_state_button_loads_the_demonstration_school(database: str) -> None:
+    at = AppTest.from_file(APP, default_timeout=300).run()
+    at.switch_page(page_path("overview")).run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert [m.label for m in at.metric][:2] == ["N (отметок)", "Успеваемость"]
+    assert not any("нет данных" in i.value for i in at.info)
