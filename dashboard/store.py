@@ -281,6 +281,42 @@ def _existing_scopes(session: Session, years: list[str]) -> pd.DataFrame:
                                  "class_label", "subject", "rows"])
 
 
+def _sharing_pupils(session: Session, overlap: pd.DataFrame, results: pd.DataFrame
+                    ) -> pd.DataFrame:
+    """Keep the overlapping scopes whose earlier rows share a pupil with the new file.
+
+    A corrected file repeats the pupils of the earlier one (a conflict to confirm); another
+    subgroup of the same class, subject and period has other pupils and simply adds to it.
+    """
+    if overlap.empty:
+        return overlap
+    per = aliased(Period)
+    stmt = (
+        select(Result.upload_id, School.name, AcademicYear.name, Procedure.name,
+               func.coalesce(per.name, ""), Result.event_date, SchoolClass.label, Subject.name,
+               Pupil.key)
+        .join(School, School.id == Result.school_id)
+        .join(AcademicYear, AcademicYear.id == Result.year_id)
+        .join(Procedure, Procedure.id == Result.procedure_id)
+        .outerjoin(per, per.id == Result.period_id)
+        .join(SchoolClass, SchoolClass.id == Result.class_id)
+        .join(Subject, Subject.id == Result.subject_id)
+        .join(Pupil, Pupil.id == Result.pupil_id)
+        .where(Result.upload_id.in_([int(u) for u in overlap["upload_id"].unique()]),
+               AcademicYear.name.in_(sorted(set(overlap["year"]))))
+    )
+    earlier: dict[tuple[str, ...], set[str]] = {}
+    for row in session.execute(stmt).all():
+        earlier.setdefault(tuple(str(v) for v in row[:8]), set()).add(str(row[8]))
+    new: dict[tuple[str, ...], set[str]] = {}
+    for row in results[[*_RESULT_SCOPE, "pupil"]].astype(str).itertuples(index=False):
+        new.setdefault(tuple(row[:7]), set()).add(row[7])
+    keep = [bool(earlier.get((str(rec["upload_id"]), *(str(rec[c]) for c in _RESULT_SCOPE)),
+                             set()) & new.get(tuple(str(rec[c]) for c in _RESULT_SCOPE), set()))
+            for rec in overlap.to_dict("records")]
+    return overlap[keep]
+
+
 def save_upload(*, session: Session, parsed: ParsedFile, uploaded_by: str = "",
                 replace: bool = False, now: datetime | None = None) -> SaveOutcome:
     """Save one parsed file in the caller's transaction (the caller commits or rolls back).
@@ -303,6 +339,7 @@ def save_upload(*, session: Session, parsed: ParsedFile, uploaded_by: str = "",
     results = parsed.results
     overlap = _overlap(_existing_scopes(session, sorted(set(results["year"])))
                        if not results.empty else pd.DataFrame(), results, _RESULT_SCOPE)
+    overlap = _sharing_pupils(session, overlap, results)
     load_overlap = _overlap(_existing_load_scopes(session) if not parsed.teacher_load.empty
                             else pd.DataFrame(), parsed.teacher_load, _LOAD_SCOPE)
     conflicts = _conflicts(session, pd.concat([overlap, load_overlap], ignore_index=True))

@@ -180,3 +180,20 @@ def test_corrected_teacher_load_replaces_the_earlier_assignment(engine) -> None:
     assert teachers.tolist() == ["Сидоров С.С.", "Орлова О.О."]
     assert dict(zip(history["file_name"], history["status"], strict=True)) == {
         "нагрузка-испр.xlsx": "сохранено", "нагрузка.xlsx": "заменено полностью"}
+
+
+def test_another_subgroup_of_the_same_class_adds_without_conflict(engine) -> None:  # type: ignore[no-untyped-def]
+    def group(pupils: list[str], marks: list[str]) -> bytes:
+        return template_bytes([["2024/2025", "1 четверть", "Четвертная", "8А", p, "Информатика",
+                                "", m, None, None, None] for p, m in zip(pupils, marks, strict=True)])
+
+    first = group(["Ученик 01", "Ученик 02"], ["5", "4"])
+    second = group(["Ученик 03", "Ученик 04"], ["3", "2"])  # other pupils: another subgroup
+    assert ingest.save_parsed(engine, parse_file(first, "группа-1.xlsx")).status == "saved"
+    assert ingest.save_parsed(engine, parse_file(second, "группа-2.xlsx")).status == "saved"
+    corrected = group(["Ученик 03", "Ученик 04"], ["3", "3"])  # the second group corrected
+    assert ingest.save_parsed(engine, parse_file(corrected, "группа-2-испр.xlsx")).status == "conflict"
+    with Session(engine) as s:
+        counts = store.mark_counts(session=s)
+    # both groups in one class × subject × period: 4 pupils, «5», «4», «3», «2»
+    assert counts[["pupils", "n5", "n4", "n3", "n2"]].sum().tolist() == [4, 1, 1, 1, 1]
