@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, case, delete, event, func, insert, select, update
+from sqlalchemy import Engine, Select, case, delete, event, func, insert, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, create_engine
 
@@ -258,22 +258,30 @@ def _mark_replaced(session: Session, upload_ids: set[int]) -> None:
         session.execute(update(Upload).where(Upload.id == upload_id).values(status=status, **left))
 
 
+# The dimension names of a result (school, year, procedure, period, class, subject), joined the same way
+# by every query that reads results back.
+_PERIOD = aliased(Period)
+
+
+def _named(stmt: Select[Any]) -> Select[Any]:
+    return (stmt.select_from(Result)
+            .join(School, School.id == Result.school_id)
+            .join(AcademicYear, AcademicYear.id == Result.year_id)
+            .join(Procedure, Procedure.id == Result.procedure_id)
+            .outerjoin(_PERIOD, _PERIOD.id == Result.period_id)
+            .join(SchoolClass, SchoolClass.id == Result.class_id)
+            .join(Subject, Subject.id == Result.subject_id))
+
+
 def _existing_scopes(session: Session, years: list[str]) -> pd.DataFrame:
     """Existing results grouped by scope, for the years of a new upload."""
-    per = aliased(Period)
     stmt = (
-        select(Result.upload_id, School.name.label("school"), AcademicYear.name.label("year"),
-               Procedure.name.label("procedure"), func.coalesce(per.name, "").label("period"),
+        _named(select(Result.upload_id, School.name.label("school"), AcademicYear.name.label("year"),
+               Procedure.name.label("procedure"), func.coalesce(_PERIOD.name, "").label("period"),
                Result.event_date.label("date"), SchoolClass.label.label("class_label"),
-               Subject.name.label("subject"), func.count().label("rows"))
-        .join(School, School.id == Result.school_id)
-        .join(AcademicYear, AcademicYear.id == Result.year_id)
-        .join(Procedure, Procedure.id == Result.procedure_id)
-        .outerjoin(per, per.id == Result.period_id)
-        .join(SchoolClass, SchoolClass.id == Result.class_id)
-        .join(Subject, Subject.id == Result.subject_id)
+               Subject.name.label("subject"), func.count().label("rows")))
         .where(AcademicYear.name.in_(years))
-        .group_by(Result.upload_id, School.name, AcademicYear.name, Procedure.name, per.name,
+        .group_by(Result.upload_id, School.name, AcademicYear.name, Procedure.name, _PERIOD.name,
                   Result.event_date, SchoolClass.label, Subject.name)
     )
     return pd.DataFrame(session.execute(stmt).all(),
@@ -290,17 +298,10 @@ def _sharing_pupils(session: Session, overlap: pd.DataFrame, results: pd.DataFra
     """
     if overlap.empty:
         return overlap
-    per = aliased(Period)
     stmt = (
-        select(Result.upload_id, School.name, AcademicYear.name, Procedure.name,
-               func.coalesce(per.name, ""), Result.event_date, SchoolClass.label, Subject.name,
-               Pupil.key)
-        .join(School, School.id == Result.school_id)
-        .join(AcademicYear, AcademicYear.id == Result.year_id)
-        .join(Procedure, Procedure.id == Result.procedure_id)
-        .outerjoin(per, per.id == Result.period_id)
-        .join(SchoolClass, SchoolClass.id == Result.class_id)
-        .join(Subject, Subject.id == Result.subject_id)
+        _named(select(Result.upload_id, School.name, AcademicYear.name, Procedure.name,
+               func.coalesce(_PERIOD.name, ""), Result.event_date, SchoolClass.label, Subject.name,
+               Pupil.key))
         .join(Pupil, Pupil.id == Result.pupil_id)
         .where(Result.upload_id.in_([int(u) for u in overlap["upload_id"].unique()]),
                AcademicYear.name.in_(sorted(set(overlap["year"]))))
@@ -581,7 +582,6 @@ def has_results(*, session: Session) -> bool:
 def mark_counts(*, session: Session) -> pd.DataFrame:
     """Counts per (SUMMARY_KEY + teacher) by SQL ``GROUP BY``: the twin of
     :func:`core.summary.count_summary`. Empty teachers are filled from the teacher load."""
-    per = aliased(Period)
     token_counts = {
         "n5": "5", "n4": "4", "n3": "3", "n2": "2", "n1": "1", "n_na": "н/а", "n_exempt": "осв",
         "n_pass": "зач", "n_fail": "незач",
@@ -591,18 +591,12 @@ def mark_counts(*, session: Session) -> pd.DataFrame:
         for name, token in token_counts.items()
     ]
     stmt = (
-        select(School.name.label("school"), AcademicYear.name.label("year"),
-               func.coalesce(per.name, "").label("period"), Procedure.name.label("procedure"),
+        _named(select(School.name.label("school"), AcademicYear.name.label("year"),
+               func.coalesce(_PERIOD.name, "").label("period"), Procedure.name.label("procedure"),
                SchoolClass.label.label("class_label"), Subject.name.label("subject"),
-               func.coalesce(Teacher.name, "").label("teacher"), *count_cols)
-        .join(School, School.id == Result.school_id)
-        .join(AcademicYear, AcademicYear.id == Result.year_id)
-        .join(Procedure, Procedure.id == Result.procedure_id)
-        .outerjoin(per, per.id == Result.period_id)
-        .join(SchoolClass, SchoolClass.id == Result.class_id)
-        .join(Subject, Subject.id == Result.subject_id)
+               func.coalesce(Teacher.name, "").label("teacher"), *count_cols))
         .outerjoin(Teacher, Teacher.id == Result.teacher_id)
-        .group_by(School.name, AcademicYear.name, per.name, Procedure.name, SchoolClass.label,
+        .group_by(School.name, AcademicYear.name, _PERIOD.name, Procedure.name, SchoolClass.label,
                   Subject.name, Teacher.name)
     )
     columns = [*SUMMARY_KEY, "teacher", *COUNT_COLUMNS]
@@ -631,20 +625,13 @@ def load_teacher_load(*, session: Session) -> pd.DataFrame:
 def load_results(*, session: Session, year: str | None = None,
                  procedure: str | None = None) -> pd.DataFrame:
     """Results as core's RESULT_COLUMNS (row_id = the database id)."""
-    per = aliased(Period)
     stmt = (
-        select(School.name, AcademicYear.name, Procedure.name, func.coalesce(per.name, ""),
+        _named(select(School.name, AcademicYear.name, Procedure.name, func.coalesce(_PERIOD.name, ""),
                Result.event_date, SchoolClass.label, SchoolClass.grade, Pupil.key, Subject.name,
                func.coalesce(Teacher.name, ""), Result.mark, Result.primary_score,
                Result.max_score, Result.journal_mark, Result.variant, Result.gender,
-               Result.average, Result.weighted_average, Result.id)
-        .join(School, School.id == Result.school_id)
-        .join(AcademicYear, AcademicYear.id == Result.year_id)
-        .join(Procedure, Procedure.id == Result.procedure_id)
-        .outerjoin(per, per.id == Result.period_id)
-        .join(SchoolClass, SchoolClass.id == Result.class_id)
+               Result.average, Result.weighted_average, Result.id))
         .join(Pupil, Pupil.id == Result.pupil_id)
-        .join(Subject, Subject.id == Result.subject_id)
         .outerjoin(Teacher, Teacher.id == Result.teacher_id)
     )
     if year:
