@@ -14,15 +14,15 @@ from dataclasses import fields, replace
 from pathlib import Path
 from typing import NoReturn
 
-import pandas as pd
-
+from core.dataset import build_dataset
 from core.exports import summary_csv
+from core.intake import IntakeStatus, decide, missing_fields, state_of_files
 from core.model import Metadata, ParsedFile
 from core.names import canonical_period, canonical_subject, canonical_year
 from core.problems import ParseError, Severity, format_problem
-from core.readers import missing_metadata, parse_file
+from core.readers import parse_file
 from core.readers.filename import propose_metadata
-from core.summary import count_summary, fill_teachers, summary_table
+from core.summary import count_summary, summary_table
 
 __all__ = ["main"]
 
@@ -119,24 +119,20 @@ def read_inputs(paths: Sequence[str], metadata: Metadata) -> list[ParsedFile]:
     return parsed
 
 
-_PUPIL_KEY = ["school", "year", "procedure", "period", "date", "class_label", "subject", "pupil"]
-
-
 def _reject_repeated_pupils(new: ParsedFile, earlier: list[ParsedFile]) -> None:
     """A pupil already read from an earlier input (the same file twice, or overlapping files)
-    would be counted twice; the upload page refuses such a file as a duplicate or conflict."""
-    if new.results.empty:
+    would be counted twice; the upload page refuses such a file as a conflict, and so do we.
+    The same bytes twice are judged by their pupils too (the CLI has no upload history)."""
+    state = replace(state_of_files(earlier, new), same_bytes=None)
+    decision = decide(new, state, require_school=False)
+    if decision.status is not IntakeStatus.CONFLICT:
         return
-    seen = {tuple(str(v) for v in key): f.file_name for f in earlier
-            for key in f.results[_PUPIL_KEY].itertuples(index=False)}
-    for rec in new.results[[*_PUPIL_KEY, "source_sheet", "source_row"]].to_dict("records"):
-        first = seen.get(tuple(str(rec[c]) for c in _PUPIL_KEY))
-        if first is not None:
-            row = rec["source_row"]
-            raise ParseError(
-                new.file_name, f"обучающийся «{rec['pupil']}» ({rec['class_label']}, "
-                f"{rec['subject']}) уже есть в файле «{first}»: он был бы посчитан дважды",
-                sheet=str(rec["source_sheet"]), row=None if pd.isna(row) else int(row))
+    first = decision.conflicts[0]
+    assert first.example is not None
+    pupil, class_label, subject, sheet, row = first.example
+    raise ParseError(
+        new.file_name, f"обучающийся «{pupil}» ({class_label}, {subject}) уже есть в файле "
+        f"«{first.upload.file_name}»: он был бы посчитан дважды", sheet=sheet, row=row)
 
 
 def _merge(given: Metadata, proposed: Metadata) -> Metadata:
@@ -152,7 +148,7 @@ _OPTION_FOR = {"year": ("учебный год", "--year 2024/2025"),
 
 def _require_metadata(parsed: ParsedFile, name: str) -> None:
     """Rows without a year, subject or grade cannot be summarised: say which option to add."""
-    lacking = missing_metadata(parsed)
+    lacking = missing_fields(parsed, require_school=False)
     if lacking:
         what = ", ".join(_OPTION_FOR[f][0] for f in lacking)
         how = " ".join(_OPTION_FOR[f][1] for f in lacking)
@@ -164,10 +160,7 @@ def _summary(args: argparse.Namespace) -> int:
     for f in files:
         for p in f.problems:
             print("предупреждение: " + format_problem(p), file=sys.stderr)
-    results = pd.concat([f.results for f in files], ignore_index=True)
-    load = pd.concat([f.teacher_load for f in files], ignore_index=True)
-    results = fill_teachers(results, load)
-    table = summary_table(count_summary(results))
+    table = summary_table(count_summary(build_dataset(files).results))
     data = summary_csv(table)
     if args.out == "-":
         sys.stdout.buffer.write(data)

@@ -14,6 +14,7 @@ __all__ = [
     "COUNT_COLUMNS",
     "INDICATOR_COLUMNS",
     "SOU_WEIGHTS",
+    "TOKEN_COLUMNS",
     "Indicators",
     "MarkCounts",
     "add_indicators",
@@ -27,7 +28,7 @@ SOU_WEIGHTS = {"5": 100, "4": 64, "3": 36, "2": 16, "1": 7, "н/а": 7}
 
 # Columns of a counts table; ``pupils`` counts every pupil row in the group (осв and empty too).
 COUNT_COLUMNS = ("pupils", "n5", "n4", "n3", "n2", "n1", "n_na", "n_exempt", "n_pass", "n_fail")
-_TOKEN_COLUMN = {"5": "n5", "4": "n4", "3": "n3", "2": "n2", "1": "n1", "н/а": "n_na",
+TOKEN_COLUMNS = {"5": "n5", "4": "n4", "3": "n3", "2": "n2", "1": "n1", "н/а": "n_na",
                  "осв": "n_exempt", "зач": "n_pass", "незач": "n_fail"}
 INDICATOR_COLUMNS = ("n", "pass_rate", "quality", "sou", "mean")
 
@@ -83,7 +84,7 @@ def count_marks(results: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     Tokens other than those of :data:`COUNT_COLUMNS` («», «долг») count only in ``pupils``.
     """
     frame = results[[*by, "mark"]].copy()
-    frame["_col"] = frame["mark"].map(_TOKEN_COLUMN)
+    frame["_col"] = frame["mark"].map(TOKEN_COLUMNS)
     pupils = frame.groupby(by, dropna=False, sort=True).size().rename("pupils")
     counted = frame.dropna(subset=["_col"])
     if counted.empty:  # no countable token at all (e.g. ВПР scores without a known scale)

@@ -5,7 +5,9 @@
 =================  ===========================================================================
 school             school name (may be empty until the user fills it)
 year               academic year «2024/2025»
-procedure          «Отметки за период», «ВПР», «ОГЭ», «ЕГЭ», «Контрольная работа», free text
+procedure          «Отметки за период», «ВПР», «ОГЭ», «ЕГЭ», the kind of a control work («Входная КР»,
+                   «Рубежная КР», «Итоговая КР», «Контрольная работа», «Региональная ДР» …), free
+                   text as written
 period             «1 четверть» … «Год», «Итоговая» for term marks; «» for independent procedures
 date               «дд.мм.гггг» of an independent procedure, or «»
 class_label        canonical «8А»
@@ -29,21 +31,26 @@ source_row         1-based spreadsheet row
 ``tasks`` — per-task scores: row_id, task («1», «11.3», «10К1»), score (float; NaN when the cell
 is empty or unreadable; 0 for ``X``/«не пройд.»), max_score (float or NaN), attempted (bool),
 level («Б», «П», «В» when the file gives the task's difficulty, as the Ф1 report does; «» or NaN
-otherwise — an optional column added after the first release, so readers that do not know
-levels may leave it out and get NaN).
+otherwise), position (int: the task's order in its file, from 1).
 
 ``lessons`` — daily journal: school, year, class_label, pupil, subject, date, lesson_index, marks
 («3 4»), attendance («Н», «Б», «У», «О» or «»).
 
 ``teacher_load`` — school, year, class_label, subject, teacher, group, hours.
 
-``destinations`` — graduation_year, class_label, pupil, direction, institution, speciality,
-funding, matches_profile.
+``destinations`` — school, graduation_year, class_label, pupil, direction, institution,
+speciality, funding, matches_profile.
+
+:data:`TABLES` describes every canonical table once (columns and their types). A
+:class:`Dataset` holds one frame per table; it has the same columns whether it was read from
+files (the CLI) or loaded from the store (the app) for a :class:`Scope`. :data:`RESULT_KEY` is
+the one key of a result: the scope of a pupil's result.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields, replace
 
 import pandas as pd
 
@@ -53,48 +60,119 @@ __all__ = [
     "DESTINATION_COLUMNS",
     "LESSON_COLUMNS",
     "LOAD_COLUMNS",
+    "PUPIL_KEY",
     "RESULT_COLUMNS",
+    "RESULT_KEY",
+    "TABLES",
     "TASK_COLUMNS",
+    "Dataset",
     "Metadata",
     "ParsedFile",
+    "Scope",
+    "TableSpec",
     "empty_frame",
+    "normalise_table",
     "results_frame",
 ]
 
-RESULT_COLUMNS = (
-    "school", "year", "procedure", "period", "date", "class_label", "grade", "pupil", "subject",
-    "teacher", "mark", "primary_score", "max_score", "journal_mark", "variant", "gender",
-    "average", "weighted_average", "row_id", "source_sheet", "source_row",
-)
-_TEXT_RESULT = ("school", "year", "procedure", "period", "date", "class_label", "pupil", "subject",
-                "teacher", "mark", "journal_mark", "variant", "gender", "source_sheet")
-_FLOAT_RESULT = ("primary_score", "max_score", "average", "weighted_average")
-TASK_COLUMNS = ("row_id", "task", "score", "max_score", "attempted", "level")
-LESSON_COLUMNS = ("school", "year", "class_label", "pupil", "subject", "date", "lesson_index",
-                  "marks", "attendance")
-LOAD_COLUMNS = ("school", "year", "class_label", "subject", "teacher", "group", "hours")
-DESTINATION_COLUMNS = ("graduation_year", "class_label", "pupil", "direction", "institution",
-                       "speciality", "funding", "matches_profile")
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A canonical table: its columns and their types (everything not listed is text)."""
+
+    name: str
+    columns: tuple[str, ...]
+    floats: tuple[str, ...] = ()
+    ints: tuple[str, ...] = ()  # nullable integers (pandas «Int64»)
+    required_ints: tuple[str, ...] = ()  # never empty («int64»)
+    booleans: tuple[str, ...] = ()  # plain bool
+    nullable_booleans: tuple[str, ...] = ()  # pandas «boolean»
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        typed = {*self.floats, *self.ints, *self.required_ints, *self.booleans,
+                 *self.nullable_booleans}
+        return tuple(c for c in self.columns if c not in typed)
+
+
+_RESULTS = TableSpec(
+    "results",
+    ("school", "year", "procedure", "period", "date", "class_label", "grade", "pupil", "subject",
+     "teacher", "mark", "primary_score", "max_score", "journal_mark", "variant", "gender",
+     "average", "weighted_average", "row_id", "source_sheet", "source_row"),
+    floats=("primary_score", "max_score", "average", "weighted_average"),
+    ints=("grade", "source_row"), required_ints=("row_id",))
+_TASKS = TableSpec("tasks", ("row_id", "task", "score", "max_score", "attempted", "level",
+                             "position"),
+                   floats=("score", "max_score"), required_ints=("row_id", "position"),
+                   booleans=("attempted",))
+_LESSONS = TableSpec("lessons", ("school", "year", "class_label", "pupil", "subject", "date",
+                                 "lesson_index", "marks", "attendance"),
+                     required_ints=("lesson_index",))
+_LOAD = TableSpec("teacher_load", ("school", "year", "class_label", "subject", "teacher", "group",
+                                   "hours"), floats=("hours",))
+_DESTINATIONS = TableSpec("destinations", (
+    "school", "graduation_year", "class_label", "pupil", "direction", "institution", "speciality",
+    "funding", "matches_profile"), ints=("graduation_year",),
+    nullable_booleans=("matches_profile",))
+
+# Every canonical table, in the order they are saved. A new table is one entry here, one field
+# of Dataset/ParsedFile, and (in the store) one model with its registry entry.
+TABLES: dict[str, TableSpec] = {t.name: t for t in (_RESULTS, _TASKS, _LESSONS, _LOAD,
+                                                     _DESTINATIONS)}
+
+RESULT_COLUMNS = _RESULTS.columns
+TASK_COLUMNS = _TASKS.columns
+LESSON_COLUMNS = _LESSONS.columns
+LOAD_COLUMNS = _LOAD.columns
+DESTINATION_COLUMNS = _DESTINATIONS.columns
+
+# The one key of a result: a pupil has at most one result per key and pupil (the readers refuse
+# a repeat within a file; the store and the CLI refuse or replace one across files).
+RESULT_KEY = ("school", "year", "procedure", "period", "date", "class_label", "subject")
+PUPIL_KEY = (*RESULT_KEY, "pupil")
 
 
 def empty_frame(columns: tuple[str, ...]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
 
 
+def normalise_table(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with exactly the columns of table ``name`` in their canonical types (absent
+    columns are added empty; the index is reset)."""
+    spec = TABLES[name]
+    out = frame.reindex(columns=list(spec.columns)).reset_index(drop=True)
+    for col in spec.texts:
+        values = out[col].astype(object)
+        out[col] = values.where(values.notna(), "").astype(str)
+    for col in spec.floats:
+        out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
+    for col in spec.ints:
+        out[col] = pd.to_numeric(out[col], errors="coerce").astype("Int64")
+    for col in spec.required_ints:
+        out[col] = pd.to_numeric(out[col], errors="coerce").fillna(0).astype("int64")
+    for col in spec.booleans:
+        out[col] = out[col].fillna(False).astype(bool)
+    for col in spec.nullable_booleans:
+        out[col] = out[col].map(_bool_or_na).astype("boolean")
+    return out
+
+
+def _bool_or_na(value: object) -> object:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return pd.NA
+    if isinstance(value, str):
+        text = value.strip().lower()
+        return {"true": True, "false": False, "да": True, "нет": False}.get(text, pd.NA)
+    return bool(value)
+
+
 def results_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     """Build a results table from dicts, filling absent columns and fixing dtypes."""
     frame = pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
-    for col in _TEXT_RESULT:
-        values = frame[col].astype(object)
-        frame[col] = values.where(values.notna(), "").astype(str)
-    for col in _FLOAT_RESULT:
-        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
-    frame["grade"] = pd.to_numeric(frame["grade"], errors="coerce").astype("Int64")
-    frame["source_row"] = pd.to_numeric(frame["source_row"], errors="coerce").astype("Int64")
     if frame["row_id"].isna().all():
         frame["row_id"] = range(len(frame))
-    frame["row_id"] = frame["row_id"].astype("int64")
-    return frame
+    return normalise_table("results", frame)
 
 
 @dataclass(frozen=True)
@@ -133,3 +211,103 @@ class ParsedFile:
     def row_count(self) -> int:
         return (len(self.results) + len(self.lessons) + len(self.teacher_load)
                 + len(self.destinations))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which part of the data an analysis (or a user) sees. Empty = all.
+
+    ``periods`` matches a result's period or its date (a control work is chosen by its date);
+    ``teachers`` matches the result's teacher or, where a result names none, the teacher load.
+    """
+
+    schools: tuple[str, ...] = ()
+    years: tuple[str, ...] = ()
+    procedures: tuple[str, ...] = ()
+    periods: tuple[str, ...] = ()
+    classes: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
+    teachers: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, **values: str | Iterable[str] | None) -> Scope:
+        """``Scope.of(year="2024/2025", subjects=["Алгебра"])``: singular names take one value,
+        ``None`` or «» means all."""
+        plural = {f.name for f in fields(cls)}
+        out: dict[str, tuple[str, ...]] = {}
+        for key, value in values.items():
+            name = key if key in plural else ("classes" if key == "class_label" else key + "s")
+            if name not in plural:
+                raise TypeError(f"unknown scope field {key!r}")
+            if value is None or value == "":
+                continue
+            out[name] = (value,) if isinstance(value, str) else tuple(value)
+        return cls(**out)
+
+    @property
+    def is_all(self) -> bool:
+        return not any(getattr(self, f.name) for f in fields(self))
+
+
+def _isin(frame: pd.DataFrame, column: str, values: Sequence[str]) -> pd.Series:
+    return frame[column].isin(list(values))
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Every canonical table of one selection. Results carry their teacher, filled from the
+    teacher load where the file named none (:func:`core.summary.fill_teachers`)."""
+
+    results: pd.DataFrame = field(default_factory=lambda: normalise_table("results",
+                                                                          empty_frame(())))
+    tasks: pd.DataFrame = field(default_factory=lambda: normalise_table("tasks", empty_frame(())))
+    lessons: pd.DataFrame = field(default_factory=lambda: normalise_table("lessons",
+                                                                          empty_frame(())))
+    teacher_load: pd.DataFrame = field(default_factory=lambda: normalise_table(
+        "teacher_load", empty_frame(())))
+    destinations: pd.DataFrame = field(default_factory=lambda: normalise_table(
+        "destinations", empty_frame(())))
+
+    @classmethod
+    def of_tables(cls, **tables: pd.DataFrame) -> Dataset:
+        """A dataset from frames in the canonical shape (each normalised to its table)."""
+        return cls(**{name: normalise_table(name, tables.get(name, empty_frame(())))
+                      for name in TABLES})
+
+    def table(self, name: str) -> pd.DataFrame:
+        frame: pd.DataFrame = getattr(self, name)
+        return frame
+
+    def filter(self, scope: Scope) -> Dataset:
+        """The part of this dataset inside ``scope`` (the pandas twin of the store's SQL)."""
+        if scope.is_all:
+            return self
+        r = self.results
+        mask = pd.Series(True, index=r.index)
+        for column, values in (("school", scope.schools), ("year", scope.years),
+                               ("procedure", scope.procedures), ("class_label", scope.classes),
+                               ("subject", scope.subjects)):
+            if values:
+                mask &= _isin(r, column, values)
+        if scope.periods:
+            mask &= _isin(r, "period", scope.periods) | _isin(r, "date", scope.periods)
+        if scope.teachers:
+            wanted = set(scope.teachers)
+            mask &= r["teacher"].map(lambda t: bool(wanted & set(str(t).split(", "))))
+        results = r[mask].reset_index(drop=True)
+        tasks = self.tasks[self.tasks["row_id"].isin(set(results["row_id"]))]
+        out = {"results": results, "tasks": tasks.reset_index(drop=True)}
+        for name in ("lessons", "teacher_load"):
+            frame = self.table(name)
+            keep = pd.Series(True, index=frame.index)
+            for column, values in (("school", scope.schools), ("class_label", scope.classes),
+                                   ("subject", scope.subjects)):
+                if values:
+                    keep &= _isin(frame, column, values)
+            if scope.years:  # a load row without a year applies to every year
+                keep &= _isin(frame, "year", scope.years) | (frame["year"] == "")
+            out[name] = frame[keep].reset_index(drop=True)
+        dest = self.destinations
+        out["destinations"] = (dest[_isin(dest, "school", scope.schools)].reset_index(drop=True)
+                               if scope.schools else dest)
+        return replace(self, **out)

@@ -8,24 +8,29 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
 
 from core.tokens import cell_text, memoized
 
 __all__ = [
+    "CONTROL_WORKS",
     "INDEPENDENT_PROCEDURES",
     "PERIODS",
     "TERM_PROCEDURE",
     "ClassLabel",
+    "ProcedureKind",
     "canonical_period",
     "canonical_procedure",
     "canonical_subject",
     "canonical_year",
     "grade_of",
+    "is_participant_code",
     "normalize_header",
     "parse_class_label",
     "period_order",
+    "procedure_kind",
     "teacher_short_name",
 ]
 
@@ -197,27 +202,60 @@ def period_order(period: str) -> int:
 
 
 TERM_PROCEDURE = "Отметки за период"
-INDEPENDENT_PROCEDURES = ("ВПР", "ОГЭ", "ЕГЭ", "Контрольная работа")
+
+
+class ProcedureKind(StrEnum):
+    """What a procedure is, for the rules that differ by kind (the summary key, the store)."""
+
+    TERM = "term"  # marks for a period
+    VPR = "vpr"
+    OGE = "oge"
+    EGE = "ege"
+    WORK = "work"  # a school's or region's own control work, written on a date
+
+
+# Independent procedures known by name; any other text is kept as written (kind WORK).
+CONTROL_WORKS = ("Входная КР", "Административная КР", "Рубежная КР", "Итоговая КР",
+                 "Контрольная работа", "Региональная ДР")
+INDEPENDENT_PROCEDURES = ("ВПР", "ОГЭ", "ЕГЭ", *CONTROL_WORKS)
+_NATIONAL = {"ВПР": ProcedureKind.VPR, "ОГЭ": ProcedureKind.OGE, "ЕГЭ": ProcedureKind.EGE}
 _TERM_KINDS = {"четвертная", "полугодовая", "триместровая", "годовая", "итоговая",
                "отметки за период", "отметка за период", "промежуточная аттестация"}
-_KR_KINDS = re.compile(r"^(входная|административная|итоговая|контрольная)\s*"
-                       r"(кр|к/р|контрольная работа)?$|^кр$|^контрольная работа$")
+_KR = r"(кр|к/р|контрольная работа|контрольная)"
+_WORK_PATTERNS = (
+    (re.compile(rf"^(входная|входящая|стартовая)\s*{_KR}$"), "Входная КР"),
+    (re.compile(rf"^(административная|адм\.?)\s*{_KR}$|^акр$"), "Административная КР"),
+    (re.compile(rf"^(рубежная|промежуточная|полугодовая)\s*{_KR}$"), "Рубежная КР"),
+    (re.compile(rf"^(итоговая|годовая)\s*{_KR}$"), "Итоговая КР"),
+    (re.compile(rf"^{_KR}$"), "Контрольная работа"),
+    (re.compile(r"^(региональная|рег\.?)\s*(др|диагностическая работа)$|^рдр$"),
+     "Региональная ДР"),
+)
 
 
 @memoized
 def canonical_procedure(value: object) -> str:
-    """Term-mark kinds → «Отметки за период»; ВПР/ОГЭ/ЕГЭ; КР kinds → «Контрольная работа»;
-    anything else kept as written."""
+    """Term-mark kinds → «Отметки за период»; ВПР/ОГЭ/ЕГЭ; each kind of control work keeps its
+    kind («Входная КР», «Рубежная КР», «Итоговая КР», «Региональная ДР» …); anything else is
+    kept as written."""
     raw = _WS.sub(" ", cell_text(value)).strip()
     key = normalize_header(raw)
     if key in _TERM_KINDS:
         return TERM_PROCEDURE
-    for name in ("ВПР", "ОГЭ", "ЕГЭ"):
+    for name in _NATIONAL:
         if key == name.lower() or key.startswith(name.lower() + " "):
             return name
-    if _KR_KINDS.match(key) or key.endswith(" кр"):
-        return "Контрольная работа"
+    for pattern, name in _WORK_PATTERNS:
+        if pattern.match(key):
+            return name
     return raw
+
+
+def procedure_kind(procedure: str) -> ProcedureKind:
+    """The kind of a canonical procedure name (anything not term or national is a work)."""
+    if procedure == TERM_PROCEDURE:
+        return ProcedureKind.TERM
+    return _NATIONAL.get(procedure, ProcedureKind.WORK)
 
 
 _YEAR = re.compile(r"(20\d\d)\s*[/\-–—]\s*(20\d\d|\d\d)")
@@ -254,3 +292,12 @@ def teacher_short_name(value: object) -> str:
     surname, rest = parts[0], parts[1:]
     initials = "".join(p[0].upper() + "." for p in rest if p.strip("."))
     return f"{surname} {initials}".strip()
+
+
+_CODE = re.compile(r"^\S*\d\S*$")
+
+
+def is_participant_code(pupil: str) -> bool:
+    """«50001», «0012», «ЛО-5001»: a participant code (one word with a digit), not a name. A
+    code belongs to its school year (ВПР codes are reissued every year); a name to its class."""
+    return bool(_CODE.match(pupil))

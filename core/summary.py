@@ -2,6 +2,11 @@
 
 Built from counts (pandas or SQL), so the download on the overview page and
 ``python -m core summary`` produce the same table and therefore the same bytes.
+
+«Период» of a row is the period of term marks, and for a school's or region's own control work
+(«Входная КР», «Итоговая КР» …) its date, so that two works of one kind on different dates are
+two rows (:func:`summary_period`). Within a row each pupil counts once: when a pupil has two
+results there (an ОГЭ retake), the latest by date counts (:func:`counted_results`).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from core.dates import date_sort_key
 from core.indicators import (
     COUNT_COLUMNS,
     Indicators,
@@ -19,16 +25,21 @@ from core.indicators import (
     compute_indicators,
     count_marks,
 )
-from core.names import TERM_PROCEDURE, grade_of, period_order
+from core.names import TERM_PROCEDURE, ProcedureKind, grade_of, period_order, procedure_kind
+from core.problems import Problem, Severity
 
 __all__ = [
+    "COUNT_KEY",
     "SUMMARY_HEADER",
     "SUMMARY_KEY",
     "SummaryFilter",
     "count_summary",
+    "counted_results",
     "fill_teachers",
     "filter_options",
     "filter_summary",
+    "repeated_results",
+    "summary_period",
     "summary_table",
     "total_indicators",
 ]
@@ -66,9 +77,67 @@ def fill_teachers(results: pd.DataFrame, teacher_load: pd.DataFrame) -> pd.DataF
     return out.drop(columns="_load_teacher")
 
 
+# Within one summary row a pupil counts once: his results are told apart by this key + pupil.
+COUNT_KEY = [*SUMMARY_KEY, "pupil"]
+
+
+def summary_period(procedure: str, period: str, date: str) -> str:
+    """«Период» of a summary row: a control work is known by its date, everything else (term
+    marks, ВПР, ОГЭ, ЕГЭ) by its period («» for the national procedures)."""
+    if date and procedure_kind(procedure) is ProcedureKind.WORK:
+        return date
+    return period
+
+
+def _with_summary_period(results: pd.DataFrame) -> pd.DataFrame:
+    frame = results.copy()
+    frame["period"] = [summary_period(str(p), str(q), str(d)) for p, q, d in zip(
+        frame["procedure"], frame["period"], frame["date"], strict=True)]
+    return frame
+
+
+def _latest_first(frame: pd.DataFrame) -> pd.DataFrame:
+    order = frame.assign(_date=frame["date"].map(date_sort_key))
+    return order.sort_values(["_date", "row_id"], ascending=False, kind="stable")
+
+
+def counted_results(results: pd.DataFrame) -> pd.DataFrame:
+    """The results that count, with «Период» as in summary.csv: one per pupil and summary row,
+    the latest by date (then the later row) when a pupil has several."""
+    if results.empty:
+        return _with_summary_period(results)
+    frame = _latest_first(_with_summary_period(results))
+    kept = frame.drop_duplicates(COUNT_KEY, keep="first").drop(columns="_date")
+    return kept.sort_values("row_id", kind="stable").reset_index(drop=True)
+
+
+def repeated_results(results: pd.DataFrame, *, file_name: str = "") -> list[Problem]:
+    """A warning for each pupil with several results in one summary row (an ОГЭ retake): the
+    latest counts; the review screen and the CLI say so."""
+    if results.empty:
+        return []
+    frame = _with_summary_period(results)
+    repeated = frame[frame.duplicated(COUNT_KEY, keep=False)]
+    problems = []
+    for _key, group in _latest_first(repeated).groupby(COUNT_KEY, sort=False):
+        latest = group.iloc[0]
+        dates = sorted({str(d) for d in group["date"] if d}, key=date_sort_key)
+        when = f" ({', '.join(dates)})" if dates else ""
+        counted = f"последний ({latest['date']})" if latest["date"] else "последний в файле"
+        row = latest["source_row"]
+        problems.append(Problem(
+            file=file_name, sheet=str(latest["source_sheet"]),
+            row=None if pd.isna(row) else int(row), column="", value=str(latest["pupil"]),
+            severity=Severity.WARNING,
+            message=f"у обучающегося несколько результатов «{latest['procedure']}» по предмету "
+                    f"«{latest['subject']}» ({latest['class_label']}){when}: в показателях "
+                    f"учитывается {counted}"))
+    return problems
+
+
 def count_summary(results: pd.DataFrame) -> pd.DataFrame:
     """Counts per summary key and teacher, the pandas twin of the store's SQL query."""
-    return count_marks(results, [*SUMMARY_KEY, "teacher"])
+    return count_marks(counted_results(results), [*SUMMARY_KEY, "teacher"])
 
 
 def summary_table(counts: pd.DataFrame) -> pd.DataFrame:

@@ -1,26 +1,21 @@
-"""Upload orchestration: core parsing + one store transaction per file."""
+"""Reading uploads for the upload page: core parsing with file-level failures turned into
+Russian messages, the column-mapping path, and the demonstration files. Saving goes through
+:mod:`dashboard.services`."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sqlalchemy import Engine
-from sqlmodel import Session
-
+from core.intake import missing_fields
 from core.model import Metadata, ParsedFile
 from core.problems import ParseError, Severity, UnknownLayoutError, has_errors
-from core.readers import missing_metadata, parse_file, parse_sheets
+from core.readers import parse_file, parse_sheets
 from core.readers.mapping import ColumnMap, apply_mapping
 from core.workbook import read_workbook
-from dashboard import store
 
-__all__ = [
-    "DEMO_SCHOOL", "FileReport", "demo_files", "load_demo", "parse_mapped", "parse_upload",
-    "save_parsed",
-]
+__all__ = ["DEMO_SCHOOL", "FileReport", "demo_files", "parse_mapped", "parse_upload"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = ROOT / "sample_data"
@@ -42,12 +37,8 @@ class FileReport:
         must supply them)."""
         if self.parsed is None:
             return []
-        lacking = missing_metadata(self.parsed)
-        results = self.parsed.results
         # The store keeps every result under a school (several schools share one database).
-        if not results.empty and (results["school"] == "").any():
-            lacking.insert(0, "school")
-        return lacking
+        return list(missing_fields(self.parsed, require_school=True))
 
     @property
     def can_save(self) -> bool:
@@ -94,60 +85,30 @@ def parse_mapped(data: bytes, file_name: str, sheet_name: str, mapping: ColumnMa
                                          layout_title="Свой макет (сопоставление столбцов)"))
 
 
-def save_parsed(engine: Engine, parsed: ParsedFile, *, replace: bool = False,
-                uploaded_by: str = "") -> store.SaveOutcome:
-    """Save one file in its own transaction: all or nothing."""
-    with Session(engine) as session:
-        try:
-            outcome = store.save_upload(session=session, parsed=parsed, replace=replace,
-                                        uploaded_by=uploaded_by)
-            if outcome.status == "saved":
-                session.commit()
-            else:
-                session.rollback()
-            return outcome
-        except Exception as exc:
-            session.rollback()
-            return store.SaveOutcome(
-                "failed", None,
-                f"Файл «{parsed.file_name}» не сохранён: ошибка базы данных ({type(exc).__name__}). "
-                f"Ранее загруженные данные не изменены.")
-
-
 def demo_files() -> list[Path]:
     """The committed sample school files, teacher load first."""
     files = sorted(p for p in SAMPLE_DIR.glob("*.xlsx") if not p.name.startswith("template_"))
     return sorted(files, key=lambda p: (not p.name.startswith("teacher_load"), p.name))
 
 
-def load_demo(engine: Engine, progress: Callable[[int, int, str], None] | None = None
-              ) -> list[store.SaveOutcome]:
-    """Import the demonstration school; files already loaded are skipped (sha256)."""
-    files = demo_files()
-    outcomes = []
-    for i, path in enumerate(files):
-        if progress:
-            progress(i, len(files), path.name)
-        data = path.read_bytes()
-        with Session(engine) as session:
-            if store.upload_exists(session=session, sha256=hashlib.sha256(data).hexdigest()):
-                continue
-        report = parse_upload(data, path.name, Metadata(school=DEMO_SCHOOL))
-        if report.parsed is None:
-            raise RuntimeError(report.error)
-        outcomes.append(save_parsed(engine, report.parsed, replace=True, uploaded_by="демо"))
-    if progress:
-        progress(len(files), len(files), "")
-    return outcomes
-
-
 if __name__ == "__main__":  # python -m dashboard.ingest: load the demonstration data
-    engine = store.make_engine()
-    print(f"База данных: {store.database_url()}")
-    outcomes = load_demo(engine, lambda i, n, name: print(
-        f"Демонстрационные данные: файл {i + 1} из {n} — {name}" if name else
-        "Демонстрационные данные загружены.", flush=True))
-    for outcome in outcomes:
-        print("  " + outcome.message)
-    if not outcomes:
+    import sys
+
+    from dashboard import services, store
+
+    print(f"База данных: {store.database_kind()}")
+    try:
+        outcomes = services.load_demo(lambda i, n, name: print(
+            f"Демонстрационные данные: файл {i + 1} из {n} — {name}" if name else
+            "Демонстрационные данные загружены.", flush=True))
+    except services.DemoError as exc:
+        print(f"Ошибка: {exc}", file=sys.stderr)
+        sys.exit(1)
+    from core.intake import IntakeStatus
+    from dashboard.messages import save_message
+
+    if all(o.status is IntakeStatus.DUPLICATE for o in outcomes):
         print("  Все демонстрационные файлы уже были загружены ранее.")
+    else:
+        for outcome in outcomes:
+            print("  " + save_message(outcome)[1])

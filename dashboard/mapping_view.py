@@ -16,7 +16,7 @@ from core.readers.mapping import (
     missing_fields,
 )
 from core.workbook import read_workbook
-from dashboard import ingest, state, store
+from dashboard import ingest, services
 
 __all__ = ["mapped_report"]
 
@@ -39,8 +39,7 @@ def mapped_report(key: str, data: bytes, report: ingest.FileReport,
     sheet = next(s for s in sheets if s.name == sheet_name)
     guessed = guess_header_row(sheet)
     signature = header_signature(sheet, guessed)
-    with state.session() as s:
-        remembered = store.load_mapping(session=s, signature=signature)
+    remembered = services.remembered_mapping(signature)
     if remembered is not None and not st.session_state.get(f"{key}_edit"):
         mapping = ColumnMap.from_json(remembered)
         mapped = ingest.parse_mapped(data, report.file_name, sheet_name, mapping, metadata)
@@ -84,9 +83,7 @@ def mapped_report(key: str, data: bytes, report: ingest.FileReport,
         st.caption("Не хватает: " + ", ".join(MAPPABLE_FIELDS[f] for f in lacking))
         return report
     if st.button("Применить и запомнить сопоставление", key=f"{key}_apply", type="primary"):
-        with state.session() as s:
-            store.save_mapping(session=s, signature=signature, mapping=mapping.to_json())
-            s.commit()
+        services.remember_mapping(signature, mapping.to_json())
         st.session_state[f"{key}_edit"] = False
         st.rerun()
     return report

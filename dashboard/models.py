@@ -7,9 +7,9 @@ ones, daily lessons, teacher load, many schools. Schema changes go through Alemb
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "Period",
     "Procedure",
     "Pupil",
+    "PupilLink",
     "Result",
     "School",
     "SchoolClass",
@@ -61,6 +62,8 @@ class Procedure(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_column=Column(Text, nullable=False, unique=True))  # «ВПР», «Отметки за период»
     independent: bool = False
+    # core.names.ProcedureKind: «term», «vpr», «oge», «ege», «work»
+    kind: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
 class Subject(SQLModel, table=True):
@@ -80,11 +83,36 @@ class SchoolClass(SQLModel, table=True):
 
 
 class Pupil(SQLModel, table=True):
+    """A child within one school year: a participant code belongs to its year (a school keeps
+    one code per child across the ВПР subjects of a year); a name to its year and class, so
+    namesakes in two classes are two pupils. The same child in later years is linked by
+    :class:`PupilLink`."""
+
     __tablename__ = "pupil"
-    __table_args__ = (UniqueConstraint("school_id", "key"),)
+    __table_args__ = (UniqueConstraint("school_id", "year_id", "class_label", "key",
+                                       name="uq_pupil_identity"),)
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(sa_column=_fk("school.id"))
+    year_id: int | None = Field(default=None, sa_column=Column(
+        Integer, ForeignKey("academic_year.id"), nullable=True))
+    # «8А» for a name; «» for a participant code (it belongs to the whole year)
+    class_label: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     key: str = Field(sa_column=Column(Text, nullable=False))  # name or participant code
+
+
+class PupilLink(SQLModel, table=True):
+    """The same child in two school years (6А in 2023/24 → 7А in 2024/25). Made where the data
+    allows («auto»), confirmed or made by the user («user»), or rejected by the user
+    («rejected»: an automatic link that must not come back)."""
+
+    __tablename__ = "pupil_link"
+    __table_args__ = (UniqueConstraint("from_pupil_id", "to_pupil_id", name="uq_pupil_link"),)
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(sa_column=_fk("school.id"))
+    from_pupil_id: int = Field(sa_column=_fk("pupil.id", cascade=True))
+    to_pupil_id: int = Field(sa_column=_fk("pupil.id", cascade=True))
+    status: str = Field(default="auto", sa_column=Column(Text, nullable=False,
+                                                         server_default="auto"))
 
 
 class Teacher(SQLModel, table=True):
@@ -126,7 +154,8 @@ class Result(SQLModel, table=True):
     year_id: int = Field(sa_column=Column(Integer, ForeignKey("academic_year.id"), nullable=False))
     procedure_id: int = Field(sa_column=Column(Integer, ForeignKey("procedure.id"), nullable=False))
     period_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("period.id")))
-    event_date: str = ""  # «дд.мм.гггг» of an independent procedure
+    # the date of an independent procedure (NULL for term marks or when the file gives none)
+    held_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
     class_id: int = Field(sa_column=Column(Integer, ForeignKey("school_class.id"), nullable=False))
     pupil_id: int = Field(sa_column=_fk("pupil.id"))
     subject_id: int = Field(sa_column=Column(Integer, ForeignKey("subject.id"), nullable=False))
@@ -139,6 +168,8 @@ class Result(SQLModel, table=True):
     gender: str = ""
     average: float | None = None
     weighted_average: float | None = None
+    source_sheet: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    source_row: int | None = None
 
 
 class TaskScore(SQLModel, table=True):
@@ -149,6 +180,8 @@ class TaskScore(SQLModel, table=True):
     score: float | None = None
     max_score: float | None = None
     attempted: bool = False
+    level: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))  # «Б», «П», «В»
+    position: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
 
 
 class Lesson(SQLModel, table=True):
@@ -162,7 +195,7 @@ class Lesson(SQLModel, table=True):
     class_id: int = Field(sa_column=Column(Integer, ForeignKey("school_class.id"), nullable=False))
     pupil_id: int = Field(sa_column=Column(Integer, ForeignKey("pupil.id"), nullable=False))
     subject_id: int = Field(sa_column=Column(Integer, ForeignKey("subject.id"), nullable=False))
-    lesson_date: str = ""
+    lesson_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
     lesson_index: int = 1
     marks: str = ""
     attendance: str = ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.workbook import DEFAULT_MAX_BYTES
-from dashboard import state, store
+from dashboard import services
 
 __all__ = ["Settings", "current", "save"]
 
@@ -21,16 +21,11 @@ class Settings:
 
 
 def current() -> Settings:
-    with state.session() as s:
-        return Settings(
-            school=str(store.get_setting(session=s, key="school", default="")),
-            max_mb=int(store.get_setting(session=s, key="max_mb",
-                                         default=Settings().max_mb)),
-        )
+    return Settings(
+        school=str(services.get_setting("school", "")),
+        max_mb=int(services.get_setting("max_mb", Settings().max_mb)),
+    )
 
 
 def save(value: Settings) -> None:
-    with state.session() as s:
-        store.set_setting(session=s, key="school", value=value.school.strip())
-        store.set_setting(session=s, key="max_mb", value=int(value.max_mb))
-        s.commit()
+    services.set_settings({"school": value.school.strip(), "max_mb": int(value.max_mb)})

@@ -9,12 +9,14 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from core.intake import IntakeStatus
 from core.model import Metadata, ParsedFile
 from core.names import canonical_period, canonical_subject, canonical_year, grade_of, period_order
 from core.problems import Problem, Severity
 from core.readers.filename import propose_metadata
 from core.template import template_xlsx
-from dashboard import ingest, mapping_view, state, store
+from dashboard import ingest, mapping_view, services
+from dashboard.messages import save_message
 
 __all__ = ["history", "review_and_save", "template_download"]
 
@@ -189,33 +191,22 @@ def _save(ready: list[tuple[str, ingest.FileReport]], *, replace: bool,
     """Save each file in its own transaction; remember conflicts for the replace button."""
     conflicts: set[str] = set(st.session_state.get(_CONFLICTS, set()))
     bar = st.progress(0.0, text="Сохраняю…")
+    show = {"success": st.success, "info": st.info, "warning": st.warning, "error": st.error}
     for i, (key, report) in enumerate(ready):
         assert report.parsed is not None
-        outcome = ingest.save_parsed(state.engine(), report.parsed, replace=replace,
-                                     uploaded_by=uploaded_by)
+        outcome = services.save_file(report.parsed, replace=replace, uploaded_by=uploaded_by)
         bar.progress((i + 1) / len(ready), text=f"Сохранено файлов: {i + 1} из {len(ready)}")
         conflicts.discard(key)
-        if outcome.status == "saved":
-            extra = ""
-            if outcome.conflicts:
-                extra = " Заменены данные из: " + ", ".join(
-                    f"«{c.file_name}»" for c in outcome.conflicts) + "."
-            st.success(outcome.message + extra)
-        elif outcome.status == "duplicate":
-            st.info(outcome.message)
-        elif outcome.status == "conflict":
+        if outcome.status is IntakeStatus.CONFLICT:
             conflicts.add(key)
-            st.warning(outcome.message)
-        else:
-            st.error(outcome.message)
+        level, text = save_message(outcome)
+        show[level](text)
     st.session_state[_CONFLICTS] = conflicts
-    state.invalidate()
 
 
 def history() -> None:
     """Every upload with who/when/what, and deletion of one upload with all its rows."""
-    with state.session() as s:
-        uploads = store.list_uploads(session=s)
+    uploads = services.uploads()
     if uploads.empty:
         st.caption("Загрузок пока не было.")
         return
@@ -241,9 +232,6 @@ def history() -> None:
             if not sure:
                 st.warning("Подтвердите удаление галочкой.")
             else:
-                with state.session() as s:
-                    store.delete_upload(session=s, upload_id=int(choice))
-                    s.commit()
-                state.invalidate()
+                services.delete_upload(int(choice))
                 st.session_state["upload_deleted"] = f"Загрузка № {choice} удалена со всеми её строками."
                 st.rerun()

@@ -108,9 +108,9 @@ def summary_grid(display: pd.DataFrame) -> None:
 
 def empty_state() -> None:
     """No data yet: say so and offer the demonstration school."""
-    from dashboard import ingest, state
+    from dashboard import services
 
-    uploads, _last, results = state.data_version()
+    uploads, _last, results = services.data_version()
     if results > 0:
         st.info("Данные загружены, но в них нет отметок, по которым считаются показатели "
                 "(например, баллы ВПР без шкалы перевода в отметки). Загрузите отметки или "
@@ -135,11 +135,10 @@ def empty_state() -> None:
             bar.progress(done / max(total, 1), text=text)
 
         try:
-            ingest.load_demo(state.engine(), progress)
-        except Exception as exc:  # show a message, never a traceback
+            services.load_demo(progress)
+        except services.DemoError as exc:  # show a message, never a traceback
             st.error(f"Не удалось загрузить демонстрационные данные: {exc}")
             return
-        state.invalidate()
         st.rerun()
 
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import state, widgets
+from dashboard import services, widgets
 from dashboard.navigation import page_path
 
 st.title("ВСОКО: внутренняя система оценки качества образования")
@@ -12,7 +12,7 @@ st.markdown(
     "предмету и периоду за минуты. Таблицы и графики можно показать на методическом совете и "
     "скачать в CSV и Excel.")
 
-table = state.summary()
+table = services.summary()
 if table.empty:
     widgets.empty_state()
     st.stop()

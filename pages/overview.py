@@ -4,10 +4,10 @@ import streamlit as st
 
 from core.exports import summary_csv, summary_display, summary_xlsx
 from core.summary import filter_options, filter_summary, total_indicators
-from dashboard import charts, state, widgets
+from dashboard import charts, services, widgets
 
 st.title("Обзор показателей")
-table = state.summary()
+table = services.summary()
 if table.empty:
     widgets.empty_state()
     st.stop()

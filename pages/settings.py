@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import settings, state, store
+from dashboard import services, settings
 
 st.title("Настройки")
 config = settings.current()
@@ -16,9 +16,7 @@ with st.form("settings"):
         st.success("Настройки сохранены.")
 
 st.subheader("База данных")
-url = store.database_url()
-kind = "PostgreSQL" if url.startswith("postgresql") else "SQLite (встроенная)"
-st.markdown(f"**Тип:** {kind}")
+st.markdown(f"**Тип:** {services.database_kind()}")
 st.caption("Выбирается переменной окружения DATABASE_URL; по умолчанию — файл data/vsoko.db.")
-uploads, _last, results = state.data_version()
+uploads, _last, results = services.data_version()
 st.markdown(f"**Загрузок:** {uploads} · **строк с результатами:** {results}")

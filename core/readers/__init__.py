@@ -14,16 +14,7 @@ from typing import cast
 
 import pandas as pd
 
-from core.model import (
-    DESTINATION_COLUMNS,
-    LESSON_COLUMNS,
-    LOAD_COLUMNS,
-    TASK_COLUMNS,
-    Metadata,
-    ParsedFile,
-    empty_frame,
-    results_frame,
-)
+from core.model import TABLES, Metadata, ParsedFile, empty_frame, normalise_table
 from core.names import canonical_subject, known_subjects, normalize_header, parse_class_label
 from core.problems import Problem, Severity, UnknownLayoutError
 from core.readers import (
@@ -40,6 +31,7 @@ from core.readers import (
     wide_sheet,
 )
 from core.scales import Scale, find_scale, vpr_year
+from core.summary import repeated_results
 from core.workbook import DEFAULT_MAX_BYTES, Sheet, read_workbook
 
 __all__ = [
@@ -69,16 +61,23 @@ def parse_sheets(sheets: list[Sheet], *, file_name: str, sha256: str = "",
             file_name, "формат файла не распознан: " + _layout_hint(sheets)
             + "; сопоставьте столбцы вручную")
     frames, problems = reader.parse(sheets, file_name=file_name, metadata=metadata)
+    tables = {name: normalise_table(name, frames.get(name, empty_frame(())))
+              for name in TABLES}
+    tables["tasks"] = _with_positions(frames.get("tasks", empty_frame(())), tables["tasks"])
     parsed = ParsedFile(
         file_name=file_name, sha256=sha256, layout=reader.LAYOUT, layout_title=reader.TITLE,
-        results=frames.get("results", results_frame([])),
-        tasks=frames.get("tasks", empty_frame(TASK_COLUMNS)),
-        lessons=frames.get("lessons", empty_frame(LESSON_COLUMNS)),
-        teacher_load=frames.get("teacher_load", empty_frame(LOAD_COLUMNS)),
-        destinations=frames.get("destinations", empty_frame(DESTINATION_COLUMNS)),
-        problems=tuple(problems), metadata=metadata,
+        **tables, problems=tuple(problems), metadata=metadata,
     )
     return apply_metadata(parsed, metadata, scales=scales)
+
+
+def _with_positions(raw: pd.DataFrame, tasks: pd.DataFrame) -> pd.DataFrame:
+    """Task order in the file (1, 2, …) where the reader did not give it: readers list a
+    pupil's tasks in column order, so the first appearance of each task is its place."""
+    if tasks.empty or ("position" in raw.columns and raw["position"].notna().all()):
+        return tasks
+    codes, _uniques = pd.factorize(tasks["task"])
+    return tasks.assign(position=codes + 1)
 
 
 def _layout_hint(sheets: list[Sheet]) -> str:
@@ -142,13 +141,23 @@ def apply_metadata(parsed: ParsedFile, metadata: Metadata, *,
             results.loc[no_grade, "grade"] = [f.grade for f in fixed]
         results["subject"] = [canonical_subject(s)[0] if s else s for s in results["subject"]]
         _derive_vpr_marks(results, parsed, scales, problems)
+        problems.extend(repeated_results(results, file_name=parsed.file_name))
         known = known_subjects()
         for subject in sorted({s for s in results["subject"] if s and s not in known}):
             problems.append(Problem(file=parsed.file_name, column="Предмет", value=subject,
                                     message="предмет не найден в справочнике; он сохранится "
                                             "под этим названием"))
+    others: dict[str, pd.DataFrame] = {}
+    if metadata.school:  # every table belongs to a school
+        for name in ("lessons", "teacher_load", "destinations"):
+            frame: pd.DataFrame = getattr(parsed, name)
+            if not frame.empty and (frame["school"] == "").any():
+                frame = frame.copy()
+                frame.loc[frame["school"] == "", "school"] = metadata.school
+                others[name] = frame
     return replace(parsed, results=results, metadata=metadata,
-                   problems=parsed.problems + tuple(problems))
+                   problems=parsed.problems + tuple(problems),
+                   **others)  # type: ignore[arg-type]
 
 
 def _derive_vpr_marks(results: pd.DataFrame, parsed: ParsedFile, scales: tuple[Scale, ...],

@@ -29,9 +29,11 @@ def test_demo_loads_once_from_the_command_line(tmp_path: Path) -> None:
     again = subprocess.run([sys.executable, "-m", "dashboard.ingest"], cwd=ROOT, env=env,
                            capture_output=True, text=True, timeout=300)
     assert "уже были загружены" in again.stdout
-    with Session(store.make_engine(url)) as s:
+    engine = store.make_engine(url)
+    with Session(engine) as s:
         uploads = store.list_uploads(session=s)
         counts = store.mark_counts(session=s)
+    engine.dispose()
     assert len(uploads) == 7 and set(uploads["uploaded_by"]) == {"демо"}
     # sample_data/README.md: 27 classes a year, grade 1 without marks → 24 classes with marks
     terms = counts[(counts["procedure"] == "Отметки за период") & (counts["n5"] + counts["n4"]

@@ -7,9 +7,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.exports import summary_csv
+from core.model import Metadata
 from core.readers import parse_file
 from core.summary import count_summary, summary_table
-from dashboard import ingest, store
+from dashboard import services
 from dashboard.navigation import PAGES, page_path
 from tests.app.conftest import APP
 from tests.core.builders import class_marks, template_bytes
@@ -44,7 +45,7 @@ def test_page_renders_on_an_empty_database(database: str, page) -> None:  # type
 @pytest.mark.parametrize("page", PAGES, ids=[p.module for p in PAGES])
 def test_page_renders_with_data(database: str, page) -> None:  # type: ignore[no-untyped-def]
     data = template_bytes(class_marks("2024/2025", "1 четверть", "8А", "Алгебра", "", MARKS))
-    ingest.save_parsed(store.make_engine(database), parse_file(data, "8А.xlsx"))
+    assert services.save_file(parse_file(data, "8А.xlsx", metadata=Metadata(school="Школа"))).saved
     at = _open(_app(), page.module)
     assert not at.exception
     assert not at.error
@@ -94,7 +95,7 @@ def test_only_a_teacher_load_is_not_called_an_empty_database(database: str) -> N
     from core.model import Metadata
 
     parsed = parse_file(load, "нагрузка.xlsx", metadata=Metadata(school="Школа № 1"))
-    assert ingest.save_parsed(store.make_engine(database), parsed).status == "saved"
+    assert services.save_file(parsed).saved
     at = _open(_app(), "overview")
     assert not at.exception
     assert any("только сведения без отметок" in i.value for i in at.info)
@@ -110,9 +111,7 @@ def test_every_page_renders_on_postgresql(db_url: str, monkeypatch: pytest.Monke
     from core.model import Metadata
 
     parsed = parse_file(data, "8А.xlsx", metadata=Metadata(school="Школа № 1"))
-    engine = store.make_engine(db_url)
-    assert ingest.save_parsed(engine, parsed).status == "saved"
-    engine.dispose()
+    assert services.save_file(parsed).saved
     try:
         at = _app()
         for page in PAGES:
@@ -122,8 +121,6 @@ def test_every_page_renders_on_postgresql(db_url: str, monkeypatch: pytest.Monke
         # MARKS: 9 pupils, N = 8 → успеваемость 6/8 = 75,0 %
         assert [m.value for m in at.metric][:2] == ["8", "75,0 %"]
     finally:
-        from dashboard import state
-
-        state.engine().dispose()  # the app's cached engine holds pooled connections
+        services.engine().dispose()  # the app's engine holds pooled connections
         st.cache_data.clear()
         st.cache_resource.clear()

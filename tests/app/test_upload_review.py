@@ -41,7 +41,7 @@ def test_protocol_without_metadata_gets_proposals_from_file_name(database: str,
     save.click().run()
     assert not at.exception
     with Session(store.make_engine(database)) as s:
-        results = store.load_results(session=s)
+        results = store.load_dataset(session=s).results
     # 7 written pupils in the file (counted with openpyxl: «Вариант» not «отсутствовал»),
     # one school, class «нет» → «5»
     assert len(results) == 7
@@ -81,7 +81,7 @@ def test_period_missing_from_a_wide_sheet_is_asked_for_and_then_saved(database: 
     next(b for b in at.button if b.label.startswith("Сохранить файлы")).click().run()
     assert any("сохранён" in m.value for m in at.success)
     with Session(store.make_engine(database)) as s:
-        results = store.load_results(session=s)
+        results = store.load_dataset(session=s).results
     # one pupil × three subjects, all in the period given on the page
     assert len(results) == 3 and set(results["period"]) == {"2 четверть"}
 
@@ -138,7 +138,7 @@ def test_unknown_layout_goes_to_column_mapping_which_is_remembered(database: str
     at.file_uploader[0].upload("итоги-2.csv", again, "text/csv").run()
     assert any("сохранённое ранее сопоставление" in i.value for i in at.info)
     with Session(store.make_engine(database)) as s:
-        results = store.load_results(session=s)
+        results = store.load_dataset(session=s).results
     assert sorted(results["mark"]) == ["3", "5"] and set(results["class_label"]) == {"7Б"}
 
 
@@ -159,6 +159,6 @@ def test_corrected_file_replaces_the_earlier_one_after_confirmation(database: st
     replace.click().run()
     assert any("Заменены данные из: «алгебра.xlsx»" in s.value for s in at.success)
     with Session(store.make_engine(database)) as s:
-        assert sorted(store.load_results(session=s)["mark"]) == ["3", "5"]
+        assert sorted(store.load_dataset(session=s).results["mark"]) == ["3", "5"]
         history = store.list_uploads(session=s)
     assert history["uploaded_by"].tolist() == ["", "Петрова А.А."]

@@ -8,9 +8,12 @@ from sqlalchemy import func, inspect, select
 from sqlmodel import Session
 
 from core.exports import summary_csv
+from core.intake import IntakeStatus
+from core.model import Metadata, ParsedFile
 from core.readers import parse_file
 from core.summary import count_summary, fill_teachers, summary_table
-from dashboard import ingest, store
+from dashboard import services, store
+from dashboard.messages import save_message
 from dashboard.models import Result, TaskScore, Upload
 from tests.core.builders import class_marks, template_bytes
 
@@ -29,9 +32,17 @@ def _count(session: Session, model: type) -> int:
     return int(session.execute(select(func.count()).select_from(model)).scalar_one())
 
 
+SCHOOL = Metadata(school="Школа № 1")
+
+
+def _parse(data: bytes, name: str, metadata: Metadata = SCHOOL) -> ParsedFile:
+    return parse_file(data, name, metadata=metadata)
+
+
 @pytest.fixture
-def engine(db_url: str):  # type: ignore[no-untyped-def]
-    eng = store.make_engine(db_url)
+def engine(db_url: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DATABASE_URL", db_url)  # the services save into this database
+    eng = services.engine()
     yield eng
     eng.dispose()
 
@@ -44,8 +55,8 @@ def test_migrations_create_every_table(engine) -> None:  # type: ignore[no-untyp
 
 
 def test_sql_counts_give_the_same_csv_as_pandas(engine) -> None:  # type: ignore[no-untyped-def]
-    parsed = parse_file(_terms(["5", "4", "4", "3", "2", "н/а", "осв", ""]), "8А.xlsx")
-    assert ingest.save_parsed(engine, parsed).status == "saved"
+    parsed = _parse(_terms(["5", "4", "4", "3", "2", "н/а", "осв", ""]), "8А.xlsx")
+    assert services.save_file(parsed).saved
     with Session(engine) as s:
         from_sql = summary_csv(summary_table(store.mark_counts(session=s)))
     from_pandas = summary_csv(summary_table(count_summary(parsed.results)))
@@ -57,22 +68,23 @@ def test_sql_counts_give_the_same_csv_as_pandas(engine) -> None:  # type: ignore
 
 def test_same_file_twice_adds_nothing(engine) -> None:  # type: ignore[no-untyped-def]
     data = _terms(["5", "4"])  # the same bytes (openpyxl stamps the time into each new file)
-    assert ingest.save_parsed(engine, parse_file(data, "a.xlsx")).status == "saved"
-    again = ingest.save_parsed(engine, parse_file(data, "копия.xlsx"))
-    assert again.status == "duplicate" and "уже загружен" in again.message
+    assert services.save_file(_parse(data, "a.xlsx")).saved
+    again = services.save_file(_parse(data, "копия.xlsx"))
+    assert again.status is IntakeStatus.DUPLICATE and "уже загружен" in save_message(again)[1]
     with Session(engine) as s:
         assert (_count(s, Result), _count(s, Upload)) == (2, 1)
 
 
 def test_corrected_file_replaces_earlier_scope_after_confirmation(engine) -> None:  # type: ignore[no-untyped-def]
-    ingest.save_parsed(engine, parse_file(_terms(["5", "4", "2"]), "первый.xlsx"))
-    corrected = parse_file(_terms(["5", "4", "3"]), "исправленный.xlsx")
-    refused = ingest.save_parsed(engine, corrected)
-    assert refused.status == "conflict" and "первый.xlsx" in refused.message
+    services.save_file(_parse(_terms(["5", "4", "2"]), "первый.xlsx"))
+    corrected = _parse(_terms(["5", "4", "3"]), "исправленный.xlsx")
+    refused = services.save_file(corrected)
+    assert refused.status is IntakeStatus.CONFLICT and "первый.xlsx" in save_message(refused)[1]
     with Session(engine) as s:
         assert _count(s, Upload) == 1
-    done = ingest.save_parsed(engine, corrected, replace=True)
-    assert done.status == "saved" and [c.file_name for c in done.conflicts] == ["первый.xlsx"]
+    done = services.save_file(corrected, replace=True)
+    assert done.saved and done.decision is not None
+    assert [c.upload.file_name for c in done.decision.conflicts] == ["первый.xlsx"]
     with Session(engine) as s:
         marks = sorted(s.execute(select(Result.mark)).scalars())
         history = store.list_uploads(session=s)
@@ -82,17 +94,23 @@ def test_corrected_file_replaces_earlier_scope_after_confirmation(engine) -> Non
 
 
 def test_failed_upload_leaves_earlier_data_untouched(engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    ingest.save_parsed(engine, parse_file(_terms(["5", "4"]), "good.xlsx"))
+    services.save_file(_parse(_terms(["5", "4"]), "good.xlsx"))
     with Session(engine) as s:
         before = summary_csv(summary_table(store.mark_counts(session=s)))
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(store, "_insert_lessons", broken)  # fails after results were inserted
-    other = parse_file(_terms(["3", "3", "2"], subject="Геометрия"), "bad.xlsx")
-    outcome = ingest.save_parsed(engine, other)
-    assert outcome.status == "failed" and "не изменены" in outcome.message
+    from dataclasses import replace
+
+    from dashboard.store import write
+
+    # the lessons' writer fails after the results were inserted
+    monkeypatch.setattr(write, "STORED", tuple(
+        replace(t, write=broken) if t.name == "lessons" else t for t in write.STORED))
+    other = _parse(_terms(["3", "3", "2"], subject="Геометрия"), "bad.xlsx")
+    outcome = services.save_file(other)
+    assert outcome.failed and "не изменены" in save_message(outcome)[1]
     with Session(engine) as s:
         assert summary_csv(summary_table(store.mark_counts(session=s))) == before
         assert _count(s, Upload) == 1
@@ -102,15 +120,15 @@ def test_task_scores_are_kept_and_deleted_with_their_upload(engine) -> None:  # 
     rows = [["2024/2025", "15.04.2025", "ВПР", "8А", "40001", "Математика", "", "4", 3, 3, "5", 1, 2],
             ["2024/2025", "15.04.2025", "ВПР", "8А", "40002", "Математика", "", "2", 1, 3, "3", "X",
              1]]
-    parsed = parse_file(template_bytes(rows, columns=VPR_COLUMNS), "vpr.xlsx")
+    parsed = _parse(template_bytes(rows, columns=VPR_COLUMNS), "vpr.xlsx")
     assert [p.message for p in parsed.problems] == []
-    outcome = ingest.save_parsed(engine, parsed)
+    outcome = services.save_file(parsed)
     with Session(engine) as s:
         scores = s.execute(select(TaskScore.task, TaskScore.score, TaskScore.max_score,
                                   TaskScore.attempted).order_by(TaskScore.id)).all()
         assert [tuple(r) for r in scores] == [("1", 1.0, 1.0, True), ("2", 2.0, 2.0, True),
                                               ("1", 0.0, 1.0, False), ("2", 1.0, 2.0, True)]
-        journal = store.load_results(session=s)["journal_mark"].tolist()
+        journal = store.load_dataset(session=s).results["journal_mark"].tolist()
         assert journal == ["5", "3"]
         assert store.delete_upload(session=s, upload_id=outcome.upload_id) is True
         s.commit()
@@ -121,11 +139,11 @@ def test_task_scores_are_kept_and_deleted_with_their_upload(engine) -> None:  # 
 def test_teacher_comes_from_the_load_when_the_file_has_none(engine) -> None:  # type: ignore[no-untyped-def]
     load = template_bytes([["2024/2025", "8А", "Алгебра", "Сидорова Анна Петровна"]],
                           columns=("Учебный год", "Класс", "Предмет", "Учитель"), sheet="Нагрузка")
-    parsed_load = parse_file(load, "нагрузка.xlsx")
+    parsed_load = _parse(load, "нагрузка.xlsx")
     assert parsed_load.layout == "teacher_load"
-    ingest.save_parsed(engine, parsed_load)
-    marks = parse_file(_terms(["5", "3"], teacher=""), "marks.xlsx")
-    ingest.save_parsed(engine, marks)
+    services.save_file(parsed_load)
+    marks = _parse(_terms(["5", "3"], teacher=""), "marks.xlsx")
+    services.save_file(marks)
     with Session(engine) as s:
         counts = store.mark_counts(session=s)
     assert counts["teacher"].tolist() == ["Сидорова А.П."]
@@ -150,17 +168,17 @@ def test_settings_and_mappings_round_trip(engine) -> None:  # type: ignore[no-un
 
 
 def test_results_read_back_as_core_columns(engine) -> None:  # type: ignore[no-untyped-def]
-    parsed = parse_file(_terms(["5", "н/а"]), "x.xlsx")
-    ingest.save_parsed(engine, parsed)
+    parsed = _parse(_terms(["5", "н/а"]), "x.xlsx")
+    services.save_file(parsed)
     with Session(engine) as s:
-        back = store.load_results(session=s)
+        back = store.load_dataset(session=s).results
     cols = ["year", "procedure", "period", "class_label", "pupil", "subject", "teacher", "mark"]
     pd.testing.assert_frame_equal(back[cols].reset_index(drop=True),
                                   parsed.results[cols].reset_index(drop=True))
 
 
 def test_corrected_teacher_load_replaces_the_earlier_assignment(engine) -> None:  # type: ignore[no-untyped-def]
-    from core.model import Metadata
+
 
     def load(teacher: str) -> bytes:
         return template_bytes([["2024/2025", "8А", "Алгебра", teacher],
@@ -168,13 +186,13 @@ def test_corrected_teacher_load_replaces_the_earlier_assignment(engine) -> None:
                               columns=("Учебный год", "Класс", "Предмет", "Учитель"))
 
     meta = Metadata(school="Школа № 1")
-    ingest.save_parsed(engine, parse_file(load("Петров П.П."), "нагрузка.xlsx", metadata=meta))
-    fixed = parse_file(load("Сидоров С.С."), "нагрузка-испр.xlsx", metadata=meta)
-    refused = ingest.save_parsed(engine, fixed)
-    assert refused.status == "conflict" and "нагрузка.xlsx" in refused.message
-    assert ingest.save_parsed(engine, fixed, replace=True).status == "saved"
+    services.save_file(_parse(load("Петров П.П."), "нагрузка.xlsx", metadata=meta))
+    fixed = _parse(load("Сидоров С.С."), "нагрузка-испр.xlsx", metadata=meta)
+    refused = services.save_file(fixed)
+    assert refused.status is IntakeStatus.CONFLICT and "нагрузка.xlsx" in save_message(refused)[1]
+    assert services.save_file(fixed, replace=True).saved
     with Session(engine) as s:
-        teachers = store.load_teacher_load(session=s).sort_values("class_label")["teacher"]
+        teachers = store.load_dataset(session=s).teacher_load.sort_values("class_label")["teacher"]
         history = store.list_uploads(session=s)
     # both rows of the first load had the same scope as the corrected one → replaced entirely
     assert teachers.tolist() == ["Сидоров С.С.", "Орлова О.О."]
@@ -189,10 +207,10 @@ def test_another_subgroup_of_the_same_class_adds_without_conflict(engine) -> Non
 
     first = group(["Ученик 01", "Ученик 02"], ["5", "4"])
     second = group(["Ученик 03", "Ученик 04"], ["3", "2"])  # other pupils: another subgroup
-    assert ingest.save_parsed(engine, parse_file(first, "группа-1.xlsx")).status == "saved"
-    assert ingest.save_parsed(engine, parse_file(second, "группа-2.xlsx")).status == "saved"
+    assert services.save_file(_parse(first, "группа-1.xlsx")).saved
+    assert services.save_file(_parse(second, "группа-2.xlsx")).saved
     corrected = group(["Ученик 03", "Ученик 04"], ["3", "3"])  # the second group corrected
-    assert ingest.save_parsed(engine, parse_file(corrected, "группа-2-испр.xlsx")).status == "conflict"
+    assert services.save_file(_parse(corrected, "группа-2-испр.xlsx")).status is IntakeStatus.CONFLICT
     with Session(engine) as s:
         counts = store.mark_counts(session=s)
     # both groups in one class × subject × period: 4 pupils, «5», «4», «3», «2»

@@ -1,0 +1,240 @@
+"""What may be saved: the intake rules shared by the upload page, the store and the CLI.
+
+Pure functions over a parsed file and what earlier uploads hold (:class:`StoredState`). The
+store gathers that state inside its transaction and writes what :func:`decide` allows; the CLI
+builds the state from the inputs read before. Messages are the caller's: a decision carries a
+status and the facts (which upload, how many scopes and rows, an example row), no text.
+
+The rules:
+
+* errors in the file, or a school, year, subject, grade or period still missing → not saved;
+* the same bytes saved before → a duplicate, nothing added;
+* earlier rows of the same scope (:data:`~core.model.RESULT_KEY`) that share a pupil with the
+  file → a conflict: a corrected file, saved only when the user confirms the replacement, and
+  then the earlier rows of those scopes are replaced;
+* earlier rows of the same scope with other pupils only → another subgroup of the class, which
+  adds to the scope;
+* a teacher load for a class and subject already loaded → a conflict in the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+import pandas as pd
+
+from core.model import RESULT_KEY, ParsedFile
+from core.problems import has_errors
+
+__all__ = [
+    "LOAD_SCOPE",
+    "EarlierUpload",
+    "IntakeDecision",
+    "IntakeStatus",
+    "Overlap",
+    "StoredState",
+    "decide",
+    "missing_fields",
+    "state_of_files",
+]
+
+# A teacher-load row is replaced per school, year, class and subject.
+LOAD_SCOPE = ("school", "year", "class_label", "subject")
+_RESULT_SCOPE = list(RESULT_KEY)
+
+
+class IntakeStatus(StrEnum):
+    READY = "ready"  # can be saved as it is
+    REPLACES = "replaces"  # saved in place of earlier rows, as the user confirmed
+    BLOCKED = "blocked"  # the file has errors
+    INCOMPLETE = "incomplete"  # a school, year, subject, grade or period is still missing
+    EMPTY = "empty"  # nothing to save
+    DUPLICATE = "duplicate"  # the same bytes were saved before
+    CONFLICT = "conflict"  # earlier rows of the same pupils and scope: confirm to replace
+
+
+@dataclass(frozen=True)
+class EarlierUpload:
+    upload_id: int
+    file_name: str
+    uploaded_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """Earlier rows of one upload in the scopes of the new file."""
+
+    upload: EarlierUpload
+    scopes: int  # class × subject × period (or date) scopes in common
+    rows: int  # earlier rows in those scopes
+    # A pupil found in both (conflicts only): pupil, class, subject, sheet and row of the new file.
+    example: tuple[str, str, str, str, int | None] | None = None
+
+
+def _empty_scopes(columns: Sequence[str]) -> pd.DataFrame:
+    return pd.DataFrame(columns=["upload_id", *columns])
+
+
+@dataclass(frozen=True)
+class StoredState:
+    """What earlier uploads hold, as much as a decision on one new file needs.
+
+    ``result_pupils``: upload_id, RESULT_KEY…, pupil — earlier result rows in the years of the
+    new file. ``load_scopes``: upload_id, LOAD_SCOPE…, rows — earlier teacher-load rows.
+    """
+
+    uploads: Mapping[int, EarlierUpload] = field(default_factory=dict)
+    same_bytes: EarlierUpload | None = None
+    result_pupils: pd.DataFrame = field(
+        default_factory=lambda: _empty_scopes([*RESULT_KEY, "pupil"]))
+    load_scopes: pd.DataFrame = field(
+        default_factory=lambda: _empty_scopes([*LOAD_SCOPE, "rows"]))
+
+
+@dataclass(frozen=True)
+class IntakeDecision:
+    status: IntakeStatus
+    missing: tuple[str, ...] = ()
+    duplicate_of: EarlierUpload | None = None
+    conflicts: tuple[Overlap, ...] = ()  # earlier uploads whose rows this file repeats
+    subgroups: tuple[Overlap, ...] = ()  # earlier uploads of the same scopes with other pupils
+    # What a confirmed replacement deletes: upload_id + RESULT_KEY, and upload_id + LOAD_SCOPE.
+    replaced_results: pd.DataFrame = field(default_factory=lambda: _empty_scopes(RESULT_KEY))
+    replaced_load: pd.DataFrame = field(default_factory=lambda: _empty_scopes(LOAD_SCOPE))
+
+    @property
+    def can_save(self) -> bool:
+        return self.status in (IntakeStatus.READY, IntakeStatus.REPLACES)
+
+
+def missing_fields(parsed: ParsedFile, *, require_school: bool = True) -> tuple[str, ...]:
+    """«school», «year», «subject», «grade», «period» that some rows still lack (the user or a
+    CLI option must supply them), or that an error says the file cannot be read without."""
+    lacking = {p.needs for p in parsed.problems if p.needs and has_errors((p,))}
+    r = parsed.results
+    if not r.empty:
+        lacking |= {name for name, empty in (("school", (r["school"] == "").any()),
+                                             ("year", (r["year"] == "").any()),
+                                             ("subject", (r["subject"] == "").any()),
+                                             ("grade", r["grade"].isna().any())) if empty}
+    if require_school and any((getattr(parsed, name)["school"] == "").any() for name in (
+            "lessons", "teacher_load", "destinations") if not getattr(parsed, name).empty):
+        lacking.add("school")
+    if not require_school:
+        lacking.discard("school")
+    return tuple(f for f in ("school", "year", "subject", "grade", "period") if f in lacking)
+
+
+def _scope_tuples(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
+    return pd.Series(list(zip(*(frame[c].fillna("").astype(str) for c in columns), strict=True)),
+                     index=frame.index, dtype=object)
+
+
+def decide(parsed: ParsedFile, state: StoredState, *, replace: bool = False,
+           require_school: bool = True) -> IntakeDecision:
+    """Whether ``parsed`` may be saved over ``state``, and what it would replace."""
+    if has_errors(parsed.problems):
+        return IntakeDecision(IntakeStatus.BLOCKED)
+    missing = missing_fields(parsed, require_school=require_school)
+    if missing:
+        return IntakeDecision(IntakeStatus.INCOMPLETE, missing=missing)
+    if state.same_bytes is not None:
+        return IntakeDecision(IntakeStatus.DUPLICATE, duplicate_of=state.same_bytes)
+    if parsed.row_count == 0:
+        return IntakeDecision(IntakeStatus.EMPTY)
+    repeats, subgroups, replaced = _result_overlap(parsed, state)
+    load_repeats, replaced_load = _load_overlap(parsed, state)
+    conflicts = _merge(repeats, load_repeats)
+    if conflicts and not replace:
+        return IntakeDecision(IntakeStatus.CONFLICT, conflicts=conflicts, subgroups=subgroups,
+                              replaced_results=replaced, replaced_load=replaced_load)
+    return IntakeDecision(IntakeStatus.REPLACES if conflicts else IntakeStatus.READY,
+                          conflicts=conflicts, subgroups=subgroups, replaced_results=replaced,
+                          replaced_load=replaced_load)
+
+
+def _result_overlap(parsed: ParsedFile, state: StoredState
+                    ) -> tuple[list[Overlap], tuple[Overlap, ...], pd.DataFrame]:
+    new = parsed.results
+    earlier = state.result_pupils
+    if new.empty or earlier.empty:
+        return [], (), _empty_scopes(RESULT_KEY)
+    new_scope = _scope_tuples(new, _RESULT_SCOPE)
+    old_scope = _scope_tuples(earlier, _RESULT_SCOPE)
+    earlier = earlier.assign(_scope=old_scope)[old_scope.isin(set(new_scope))]
+    if earlier.empty:
+        return [], (), _empty_scopes(RESULT_KEY)
+    new_pupils = set(zip(new_scope, new["pupil"].astype(str), strict=True))
+    earlier = earlier.assign(_shared=[(s, str(p)) in new_pupils for s, p in zip(
+        earlier["_scope"], earlier["pupil"], strict=True)])
+    # A scope of one earlier upload is a repeat when any of its pupils is in the new file.
+    shared = earlier.groupby(["upload_id", "_scope"])["_shared"].transform("any")
+    repeats: list[Overlap] = []
+    subgroups: list[Overlap] = []
+    for key, group in earlier.groupby([earlier["upload_id"], shared]):
+        upload_id, repeated = int(str(key[0])), bool(key[1])
+        upload = state.uploads.get(upload_id, EarlierUpload(upload_id, ""))
+        overlap = Overlap(upload, int(group["_scope"].nunique()), len(group),
+                          _example(new, new_scope, group) if repeated else None)
+        (repeats if repeated else subgroups).append(overlap)
+    replaced = earlier[shared][["upload_id", *_RESULT_SCOPE]].drop_duplicates()
+    return repeats, tuple(subgroups), replaced.reset_index(drop=True)
+
+
+def _example(new: pd.DataFrame, new_scope: pd.Series, group: pd.DataFrame
+             ) -> tuple[str, str, str, str, int | None]:
+    """The first row of the new file whose pupil the earlier upload already has."""
+    earlier = set(zip(group["_scope"], group["pupil"].astype(str), strict=True))
+    for i, (scope, pupil) in enumerate(zip(new_scope, new["pupil"].astype(str), strict=True)):
+        if (scope, pupil) in earlier:
+            rec = new.iloc[i]
+            row = rec["source_row"]
+            return (pupil, str(rec["class_label"]), str(rec["subject"]), str(rec["source_sheet"]),
+                    None if pd.isna(row) else int(row))
+    return ("", "", "", "", None)  # pragma: no cover - a repeated scope always has a pupil
+
+
+def _load_overlap(parsed: ParsedFile, state: StoredState) -> tuple[list[Overlap], pd.DataFrame]:
+    load = parsed.teacher_load
+    earlier = state.load_scopes
+    if load.empty or earlier.empty:
+        return [], _empty_scopes(LOAD_SCOPE)
+    new_scope = set(_scope_tuples(load, LOAD_SCOPE))
+    hit = earlier[_scope_tuples(earlier, LOAD_SCOPE).isin(new_scope)]
+    overlaps = [Overlap(state.uploads.get(int(str(u)), EarlierUpload(int(str(u)), "")),
+                        len(group), int(group["rows"].sum()))
+                for u, group in hit.groupby("upload_id")]
+    return overlaps, hit[["upload_id", *LOAD_SCOPE]].reset_index(drop=True)
+
+
+def _merge(*lists: list[Overlap]) -> tuple[Overlap, ...]:
+    """One overlap per earlier upload (results and load of one file count together)."""
+    merged: dict[int, Overlap] = {}
+    for overlap in (o for items in lists for o in items):
+        known = merged.get(overlap.upload.upload_id)
+        merged[overlap.upload.upload_id] = overlap if known is None else Overlap(
+            known.upload, known.scopes + overlap.scopes, known.rows + overlap.rows,
+            known.example or overlap.example)
+    return tuple(merged[k] for k in sorted(merged))
+
+
+def state_of_files(earlier: Sequence[ParsedFile], new: ParsedFile) -> StoredState:
+    """The state a run of the CLI has when it reads ``new`` after ``earlier`` (numbered from 1
+    in reading order): one pupil read twice would be counted twice."""
+    uploads = {i: EarlierUpload(i, f.file_name) for i, f in enumerate(earlier, start=1)}
+    same = next((uploads[i] for i, f in enumerate(earlier, start=1) if f.sha256 == new.sha256
+                 and new.sha256), None)
+    pupils = [f.results[[*RESULT_KEY, "pupil"]].assign(upload_id=i)
+              for i, f in enumerate(earlier, start=1) if not f.results.empty]
+    loads = [f.teacher_load.groupby(list(LOAD_SCOPE)).size().rename("rows").reset_index()
+             .assign(upload_id=i) for i, f in enumerate(earlier, start=1)
+             if not f.teacher_load.empty]
+    return StoredState(
+        uploads=uploads, same_bytes=same,
+        result_pupils=(pd.concat(pupils, ignore_index=True) if pupils
+                       else _empty_scopes([*RESULT_KEY, "pupil"])),
+        load_scopes=(pd.concat(loads, ignore_index=True) if loads
+                     else _empty_scopes([*LOAD_SCOPE, "rows"])))

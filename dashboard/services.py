@@ -1,0 +1,215 @@
+"""Use cases for the pages: the one module between the pages (and widgets) and the store.
+
+It owns sessions and transactions (a view never commits), and caches what it computes by
+(database, data version, scope): a save, a replacement or a deletion changes the version, so no
+page ever shows numbers older than the data. It needs no Streamlit, so the command line and the
+tests call it as the pages do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import pandas as pd
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from core.intake import IntakeDecision, IntakeStatus
+from core.model import Dataset, Metadata, ParsedFile, Scope
+from core.summary import summary_table
+from dashboard import ingest, store
+
+__all__ = [
+    "DemoError", "SaveOutcome", "data_version", "database_kind", "dataset", "delete_upload",
+    "engine", "get_setting", "has_uploads", "load_demo", "pupil_links", "remember_mapping",
+    "remembered_mapping", "save_file", "set_settings", "summary", "uploads",
+]
+
+T = TypeVar("T")
+
+_lock = threading.Lock()
+_engines: dict[str, Engine] = {}
+_cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_CACHE_SIZE = 16
+_log = logging.getLogger(__name__)
+
+
+def engine() -> Engine:
+    """The engine of the configured database, made (and migrated) once per URL."""
+    url = store.database_url()
+    with _lock:
+        if url not in _engines:
+            _engines[url] = store.make_engine(url)
+        return _engines[url]
+
+
+@contextmanager
+def _reading() -> Iterator[Session]:
+    with Session(engine()) as session:
+        yield session
+
+
+@contextmanager
+def _transaction() -> Iterator[Session]:
+    """One unit of work: committed when the block ends, rolled back on any error."""
+    with Session(engine()) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def database_kind() -> str:
+    return store.database_kind()
+
+
+def data_version() -> tuple[int, int, int]:
+    """(uploads, newest upload id, results): changes with every save, replacement and delete."""
+    with _reading() as s:
+        return store.data_version(session=s)
+
+
+def has_uploads() -> bool:
+    return data_version()[0] > 0
+
+
+def _cached(kind: str, scope: Scope, compute: Callable[[Session], T]) -> T:
+    key = (store.database_url(), data_version(), kind, scope)
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]  # type: ignore[no-any-return]
+    with _reading() as s:
+        value = compute(s)
+    with _lock:
+        _cache[key] = value
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return value
+
+
+def summary(scope: Scope = Scope()) -> pd.DataFrame:
+    """The summary table (core.summary.summary_table columns) of ``scope``, counted in SQL."""
+    return _cached("summary", scope,
+                   lambda s: summary_table(store.mark_counts(session=s, scope=scope)))
+
+
+def dataset(scope: Scope = Scope()) -> Dataset:
+    """Every canonical table of ``scope`` (read only: do not modify the frames)."""
+    return _cached("dataset", scope, lambda s: store.load_dataset(session=s, scope=scope))
+
+
+def pupil_links(school: str | None = None) -> pd.DataFrame:
+    with _reading() as s:
+        return store.load_pupil_links(session=s, school=school)
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    """One file's fate: the intake decision, the new upload when saved, or the database error
+    that kept it from being saved (then nothing of it is in the database)."""
+
+    file_name: str
+    decision: IntakeDecision | None
+    upload_id: int | None = None
+    counts: dict[str, int] | None = None
+    failed: bool = False
+
+    @property
+    def saved(self) -> bool:
+        return self.upload_id is not None
+
+    @property
+    def status(self) -> IntakeStatus | None:
+        return None if self.decision is None else self.decision.status
+
+
+def save_file(parsed: ParsedFile, *, replace: bool = False, uploaded_by: str = "") -> SaveOutcome:
+    """Save one file in its own transaction: all or nothing."""
+    try:
+        with Session(engine()) as session:
+            try:
+                result = store.save_upload(session=session, parsed=parsed, replace=replace,
+                                           uploaded_by=uploaded_by)
+                if result.saved:
+                    session.commit()
+                else:
+                    session.rollback()
+            except Exception:
+                session.rollback()
+                raise
+    except Exception:  # the user sees a Russian message; the administrator, the log
+        _log.exception("saving %r failed", parsed.file_name)
+        return SaveOutcome(parsed.file_name, None, failed=True)
+    return SaveOutcome(parsed.file_name, result.decision, result.upload_id, result.counts)
+
+
+def uploads() -> pd.DataFrame:
+    """Upload history, newest first (store.list_uploads columns)."""
+    with _reading() as s:
+        return store.list_uploads(session=s)
+
+
+def delete_upload(upload_id: int) -> bool:
+    """Delete one upload with all its rows."""
+    with _transaction() as s:
+        return store.delete_upload(session=s, upload_id=upload_id)
+
+
+def get_setting(key: str, default: Any = None) -> Any:
+    with _reading() as s:
+        return store.get_setting(session=s, key=key, default=default)
+
+
+def set_settings(values: dict[str, Any]) -> None:
+    """Save several settings at once."""
+    with _transaction() as s:
+        for key, value in values.items():
+            store.set_setting(session=s, key=key, value=value)
+
+
+def remembered_mapping(signature: str) -> dict[str, Any] | None:
+    with _reading() as s:
+        return store.load_mapping(session=s, signature=signature)
+
+
+def remember_mapping(signature: str, mapping: dict[str, Any]) -> None:
+    with _transaction() as s:
+        store.save_mapping(session=s, signature=signature, mapping=mapping)
+
+
+class DemoError(RuntimeError):
+    """A demonstration file could not be read or saved (the message names it, in Russian)."""
+
+
+def load_demo(progress: Callable[[int, int, str], None] | None = None) -> list[SaveOutcome]:
+    """Import the demonstration school; files already loaded are skipped (sha256). Raises
+    :class:`DemoError` naming the first file that failed."""
+    files = ingest.demo_files()
+    outcomes = []
+    for i, path in enumerate(files):
+        if progress:
+            progress(i, len(files), path.name)
+        data = path.read_bytes()
+        report = ingest.parse_upload(data, path.name, Metadata(school=ingest.DEMO_SCHOOL))
+        if report.parsed is None:
+            raise DemoError(f"демонстрационный файл «{path.name}» не прочитан: {report.error}")
+        if hashlib.sha256(data).hexdigest() != report.parsed.sha256:  # pragma: no cover
+            raise DemoError(f"демонстрационный файл «{path.name}» изменился при чтении")
+        outcome = save_file(report.parsed, replace=True, uploaded_by="демо")
+        if outcome.failed or (outcome.decision is not None and not outcome.saved
+                              and outcome.status is not IntakeStatus.DUPLICATE):
+            raise DemoError(f"демонстрационный файл «{path.name}» не сохранён")
+        outcomes.append(outcome)
+    if progress:
+        progress(len(files), len(files), "")
+    return outcomes

@@ -1,0 +1,67 @@
+"""The store: the only code that knows SQL, between the core's canonical tables and the database.
+
+``DATABASE_URL`` selects the database: by default a SQLite file ``./data/vsoko.db``;
+PostgreSQL via ``postgresql+psycopg://…``. The schema is created and upgraded by Alembic.
+Functions are keyword-only and take a ``Session`` (the service module owns transactions); they
+return core values (a :class:`~core.model.Dataset`, DataFrames with documented columns), never
+ORM rows.
+
+* :mod:`~dashboard.store.engine` — which database, an engine, migrations;
+* :mod:`~dashboard.store.tables` — each canonical table's model, writer and reader (registry);
+* :mod:`~dashboard.store.write` — saving an upload as the core's intake rules allow, deleting;
+* :mod:`~dashboard.store.read` — a dataset or mark counts for a scope, history, settings.
+"""
+
+from dashboard.store.engine import (
+    DEFAULT_URL,
+    database_kind,
+    database_url,
+    make_engine,
+    migrate,
+)
+from dashboard.store.read import (
+    data_version,
+    get_setting,
+    has_results,
+    list_uploads,
+    load_dataset,
+    load_mapping,
+    load_pupil_links,
+    mark_counts,
+)
+from dashboard.store.write import (
+    SaveResult,
+    delete_upload,
+    intake_state,
+    link_pupils,
+    reject_pupil_link,
+    save_mapping,
+    save_upload,
+    set_pupil_link,
+    set_setting,
+)
+
+__all__ = [
+    "DEFAULT_URL",
+    "SaveResult",
+    "data_version",
+    "database_kind",
+    "database_url",
+    "delete_upload",
+    "get_setting",
+    "has_results",
+    "intake_state",
+    "link_pupils",
+    "list_uploads",
+    "load_dataset",
+    "load_mapping",
+    "load_pupil_links",
+    "make_engine",
+    "mark_counts",
+    "migrate",
+    "reject_pupil_link",
+    "save_mapping",
+    "save_upload",
+    "set_pupil_link",
+    "set_setting",
+]

@@ -1,0 +1,429 @@
+"""Each canonical table of the core (core.model.TABLES) with its model, its writer and its reader.
+
+A new canonical table is its model in ``dashboard/models.py`` and one :class:`StoredTable`
+entry in :data:`STORED`: saving, deleting, counting per upload and loading a dataset go through
+this registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import ColumnElement, Select, and_, insert, or_, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, SQLModel, func
+
+from core.dates import format_date, parse_date
+from core.model import Scope
+from core.names import PERIODS, grade_of, is_participant_code, procedure_kind
+from dashboard.models import (
+    AcademicYear,
+    Destination,
+    Lesson,
+    Period,
+    Procedure,
+    Pupil,
+    Result,
+    School,
+    SchoolClass,
+    Subject,
+    TaskScore,
+    Teacher,
+    TeacherLoad,
+)
+
+__all__ = ["PERIOD", "STORED", "Ids", "StoredTable", "named_results", "result_conditions"]
+
+
+class Ids:
+    """Get-or-create of dimension rows inside one transaction, cached per value."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.cache: dict[tuple[str, Any], int] = {}
+
+    def _get(self, model: Any, where: dict[str, Any], extra: dict[str, Any] | None = None) -> int:
+        key = (model.__tablename__, tuple(sorted(where.items())))
+        if key in self.cache:
+            return self.cache[key]
+        stmt = select(model.id)
+        for col, value in where.items():
+            stmt = stmt.where(getattr(model, col) == value)
+        found = self.session.execute(stmt).scalar_one_or_none()
+        if found is None:
+            row = model(**where, **(extra or {}))
+            self.session.add(row)
+            self.session.flush()
+            found = row.id
+        self.cache[key] = int(found)
+        return int(found)
+
+    def school(self, name: str) -> int:
+        return self._get(School, {"name": name})
+
+    def year(self, name: str) -> int:
+        return self._get(AcademicYear, {"name": name})
+
+    def period(self, name: str) -> int | None:
+        if not name:
+            return None
+        order = PERIODS.index(name) if name in PERIODS else len(PERIODS)
+        return self._get(Period, {"name": name}, {"sort_order": order})
+
+    def procedure(self, name: str) -> int:
+        kind = procedure_kind(name)
+        return self._get(Procedure, {"name": name},
+                         {"independent": kind.value != "term", "kind": kind.value})
+
+    def subject(self, name: str) -> int:
+        return self._get(Subject, {"name": name})
+
+    def school_class(self, school_id: int, year_id: int, label: str) -> int:
+        return self._get(SchoolClass, {"school_id": school_id, "year_id": year_id, "label": label},
+                         {"grade": grade_of(label)})
+
+    def teacher(self, school_id: int, name: str) -> int | None:
+        if not name:
+            return None
+        return self._get(Teacher, {"school_id": school_id, "name": name})
+
+    def pupils(self, keys: set[tuple[int, int, str, str]]) -> dict[tuple[int, int, str, str], int]:
+        """Ids of pupils (school_id, year_id, class label or «» for a code, key), made when new."""
+        found: dict[tuple[int, int, str, str], int] = {}
+        for school_id, year_id in sorted({(k[0], k[1]) for k in keys}):
+            wanted = {k for k in keys if k[0] == school_id and k[1] == year_id}
+
+            def known(school_id: int = school_id, year_id: int = year_id
+                      ) -> dict[tuple[int, int, str, str], int]:
+                rows = self.session.execute(
+                    select(Pupil.class_label, Pupil.key, Pupil.id)
+                    .where(Pupil.school_id == school_id, Pupil.year_id == year_id)).all()
+                return {(school_id, year_id, str(c), str(k)): int(i) for c, k, i in rows}
+
+            have = known()
+            missing = sorted(wanted - set(have))
+            if missing:
+                self.session.execute(insert(Pupil), [
+                    {"school_id": s, "year_id": y, "class_label": c, "key": k}
+                    for s, y, c, k in missing])
+                have = known()
+            found.update({k: have[k] for k in wanted})
+        return found
+
+
+PERIOD = aliased(Period)
+
+
+def named_results(stmt: Select[Any]) -> Select[Any]:
+    """Join a result's dimension names (school, year, procedure, period, class, subject, pupil,
+    teacher), the same way for every query that reads results back."""
+    return (stmt.select_from(Result)
+            .join(School, School.id == Result.school_id)
+            .join(AcademicYear, AcademicYear.id == Result.year_id)
+            .join(Procedure, Procedure.id == Result.procedure_id)
+            .outerjoin(PERIOD, PERIOD.id == Result.period_id)
+            .join(SchoolClass, SchoolClass.id == Result.class_id)
+            .join(Subject, Subject.id == Result.subject_id)
+            .join(Pupil, Pupil.id == Result.pupil_id)
+            .outerjoin(Teacher, Teacher.id == Result.teacher_id))
+
+
+def _load_teacher_matches(teachers: tuple[str, ...]) -> ColumnElement[bool]:
+    """A result without a teacher whose class and subject the load gives to one of
+    ``teachers`` (core.summary.fill_teachers: a load row without a school or year matches any)."""
+    load_school = aliased(School)
+    load_teacher = aliased(Teacher)
+    match = (select(TeacherLoad.id)
+             .join(load_school, load_school.id == TeacherLoad.school_id)
+             .join(load_teacher, load_teacher.id == TeacherLoad.teacher_id)
+             .where(or_(TeacherLoad.school_id == Result.school_id, load_school.name == ""),
+                    or_(TeacherLoad.year_id == Result.year_id, TeacherLoad.year_id.is_(None)),
+                    TeacherLoad.class_label == SchoolClass.label,
+                    TeacherLoad.subject_id == Result.subject_id,
+                    load_teacher.name.in_(teachers)))
+    return and_(Result.teacher_id.is_(None), match.exists())
+
+
+def result_conditions(scope: Scope) -> list[ColumnElement[bool]]:
+    """The SQL twin of :meth:`core.model.Dataset.filter` for results (over
+    :func:`named_results`)."""
+    conds: list[ColumnElement[bool]] = []
+    for column, values in ((School.name, scope.schools), (AcademicYear.name, scope.years),
+                           (Procedure.name, scope.procedures), (SchoolClass.label, scope.classes),
+                           (Subject.name, scope.subjects)):
+        if values:
+            conds.append(column.in_(values))
+    if scope.periods:
+        dates = [d for d in (parse_date(p) for p in scope.periods) if d is not None]
+        conds.append(or_(PERIOD.name.in_(scope.periods), Result.held_on.in_(dates)))
+    if scope.teachers:
+        conds.append(or_(Teacher.name.in_(scope.teachers), _load_teacher_matches(scope.teachers)))
+    return conds
+
+
+def _text(values: list[Any]) -> list[str]:
+    return ["" if v is None else str(v) for v in values]
+
+
+def _numbers(values: list[Any]) -> list[float | None]:
+    numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype("float64")
+    return [None if v != v else float(v) for v in numbers.tolist()]
+
+
+# ---------------------------------------------------------------------------------------------
+# Writers: (session, ids, upload_id, frame, context) → rows inserted. ``context`` carries the
+# database ids of this file's results for the task scores.
+
+Context = dict[str, Any]
+
+
+def _write_results(session: Session, ids: Ids, upload_id: int, results: pd.DataFrame,
+                   context: Context) -> None:
+    """Ids are resolved once per distinct value (a file repeats a few schools, years, classes
+    and subjects thousands of times)."""
+    if results.empty:
+        return
+    col = {name: _text(results[name].tolist()) for name in (
+        "school", "year", "procedure", "period", "date", "class_label", "pupil", "subject",
+        "teacher", "mark", "journal_mark", "variant", "gender", "source_sheet")}
+    school_ids = {n: ids.school(n) for n in dict.fromkeys(col["school"])}
+    year_ids = {n: ids.year(n) for n in dict.fromkeys(col["year"])}
+    place = list(zip(col["school"], col["year"], col["class_label"], strict=True))
+    class_ids = {k: ids.school_class(school_ids[k[0]], year_ids[k[1]], k[2])
+                 for k in dict.fromkeys(place)}
+    pupil_keys = [(school_ids[s], year_ids[y], "" if is_participant_code(p) else c, p)
+                  for (s, y, c), p in zip(place, col["pupil"], strict=True)]
+    pupil_ids = ids.pupils(set(pupil_keys))
+    teacher_ids = {k: ids.teacher(school_ids[k[0]], k[1])
+                   for k in dict.fromkeys(zip(col["school"], col["teacher"], strict=True))}
+    procedure_ids = {n: ids.procedure(n) for n in set(col["procedure"])}
+    period_ids = {n: ids.period(n) for n in set(col["period"])}
+    subject_ids = {n: ids.subject(n) for n in set(col["subject"])}
+    dates = {t: parse_date(t) for t in set(col["date"])}
+    source_rows = [None if pd.isna(v) else int(v) for v in results["source_row"].tolist()]
+    columns: dict[str, list[Any]] = {
+        "school_id": [school_ids[s] for s in col["school"]],
+        "year_id": [year_ids[y] for y in col["year"]],
+        "procedure_id": [procedure_ids[p] for p in col["procedure"]],
+        "period_id": [period_ids[p] for p in col["period"]],
+        "held_on": [dates[t] for t in col["date"]],
+        "class_id": [class_ids[k] for k in place],
+        "pupil_id": [pupil_ids[k] for k in pupil_keys],
+        "subject_id": [subject_ids[n] for n in col["subject"]],
+        "teacher_id": [teacher_ids[k] for k in zip(col["school"], col["teacher"], strict=True)],
+        **{name: col[name] for name in ("mark", "journal_mark", "variant", "gender",
+                                        "source_sheet")},
+        **{name: _numbers(results[name].tolist())
+           for name in ("primary_score", "max_score", "average", "weighted_average")},
+        "source_row": source_rows,
+    }
+    names = list(columns)
+    rows = [{"upload_id": upload_id, **dict(zip(names, values, strict=True))}
+            for values in zip(*columns.values(), strict=True)]
+    stmt = insert(Result).returning(Result.id, sort_by_parameter_order=True)
+    new_ids = [int(i) for i in session.execute(stmt, rows).scalars().all()]
+    context["result_ids"] = dict(zip(results["row_id"].astype("int64").tolist(), new_ids,
+                                     strict=True))
+    context["pupil_years"] = {(k[0], k[1]) for k in pupil_keys}
+
+
+def _write_tasks(session: Session, ids: Ids, upload_id: int, tasks: pd.DataFrame,
+                 context: Context) -> None:
+    by_row: dict[int, int] = context.get("result_ids", {})
+    if tasks.empty or not by_row:
+        return
+    result_ids = [by_row.get(int(r)) for r in tasks["row_id"].tolist()]
+    rows = [
+        {"result_id": rid, "task": task, "score": score, "max_score": maximum,
+         "attempted": bool(attempted), "level": level, "position": int(position)}
+        for rid, task, score, maximum, attempted, level, position in zip(
+            result_ids, _text(tasks["task"].tolist()), _numbers(tasks["score"].tolist()),
+            _numbers(tasks["max_score"].tolist()), tasks["attempted"].tolist(),
+            _text(tasks["level"].tolist()), tasks["position"].tolist(), strict=True)
+        if rid is not None
+    ]
+    if rows:
+        session.execute(insert(TaskScore), rows)
+
+
+def _write_lessons(session: Session, ids: Ids, upload_id: int, lessons: pd.DataFrame,
+                   context: Context) -> None:
+    if lessons.empty:
+        return
+    recs = lessons.to_dict("records")
+    keys = []
+    for rec in recs:
+        school_id, year_id = ids.school(str(rec["school"])), ids.year(str(rec["year"]))
+        pupil = str(rec["pupil"])
+        keys.append((school_id, year_id, "" if is_participant_code(pupil)
+                     else str(rec["class_label"]), pupil))
+    pupil_ids = ids.pupils(set(keys))
+    rows = [{
+        "upload_id": upload_id, "school_id": key[0], "year_id": key[1],
+        "class_id": ids.school_class(key[0], key[1], str(rec["class_label"])),
+        "pupil_id": pupil_ids[key], "subject_id": ids.subject(str(rec["subject"])),
+        "lesson_on": parse_date(str(rec["date"])), "lesson_index": int(rec["lesson_index"] or 1),
+        "marks": str(rec["marks"] or ""), "attendance": str(rec["attendance"] or ""),
+    } for rec, key in zip(recs, keys, strict=True)]
+    session.execute(insert(Lesson), rows)
+    context.setdefault("pupil_years", set()).update((k[0], k[1]) for k in keys)
+
+
+def _write_load(session: Session, ids: Ids, upload_id: int, load: pd.DataFrame,
+                context: Context) -> None:
+    if load.empty:
+        return
+    rows = []
+    for rec in load.to_dict("records"):
+        school_id = ids.school(str(rec["school"] or ""))
+        year = str(rec["year"] or "")
+        hours = rec["hours"]
+        rows.append({
+            "upload_id": upload_id, "school_id": school_id,
+            "year_id": ids.year(year) if year else None, "class_label": str(rec["class_label"]),
+            "subject_id": ids.subject(str(rec["subject"])),
+            "teacher_id": ids.teacher(school_id, str(rec["teacher"])),
+            "group_name": str(rec["group"] or ""),
+            "hours": None if hours is None or pd.isna(hours) else float(hours),
+        })
+    session.execute(insert(TeacherLoad), rows)
+
+
+def _write_destinations(session: Session, ids: Ids, upload_id: int, frame: pd.DataFrame,
+                        context: Context) -> None:
+    if frame.empty:
+        return
+    rows = []
+    for rec in frame.to_dict("records"):
+        row = {k: "" if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v)
+               for k, v in rec.items() if k != "school"}
+        match = rec["matches_profile"]
+        row["matches_profile"] = "" if match is None or match is pd.NA else (
+            "да" if bool(match) else "нет")
+        rows.append({"upload_id": upload_id, "school_id": ids.school(str(rec["school"])), **row})
+    session.execute(insert(Destination), rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Readers: (session, scope) → a frame with the columns of core.model.TABLES[name].
+
+
+def result_ids(scope: Scope) -> Select[Any]:
+    """Ids of the results inside ``scope``."""
+    return named_results(select(Result.id)).where(*result_conditions(scope))
+
+
+def _read_results(session: Session, scope: Scope) -> pd.DataFrame:
+    stmt = named_results(select(
+        School.name, AcademicYear.name, Procedure.name, func.coalesce(PERIOD.name, ""),
+        Result.held_on, SchoolClass.label, SchoolClass.grade, Pupil.key, Subject.name,
+        func.coalesce(Teacher.name, ""), Result.mark, Result.primary_score, Result.max_score,
+        Result.journal_mark, Result.variant, Result.gender, Result.average,
+        Result.weighted_average, Result.id, Result.source_sheet, Result.source_row,
+    )).where(*result_conditions(scope)).order_by(Result.id)
+    frame = pd.DataFrame(session.execute(stmt).all(), columns=[
+        "school", "year", "procedure", "period", "date", "class_label", "grade", "pupil",
+        "subject", "teacher", "mark", "primary_score", "max_score", "journal_mark", "variant",
+        "gender", "average", "weighted_average", "row_id", "source_sheet", "source_row"])
+    frame["date"] = frame["date"].map(format_date)
+    return frame
+
+
+def _read_tasks(session: Session, scope: Scope) -> pd.DataFrame:
+    stmt = (select(TaskScore.result_id, TaskScore.task, TaskScore.score, TaskScore.max_score,
+                   TaskScore.attempted, TaskScore.level, TaskScore.position)
+            .order_by(TaskScore.result_id, TaskScore.position, TaskScore.id))
+    if not scope.is_all:
+        stmt = stmt.where(TaskScore.result_id.in_(result_ids(scope)))
+    return pd.DataFrame(session.execute(stmt).all(), columns=[
+        "row_id", "task", "score", "max_score", "attempted", "level", "position"])
+
+
+def _place_conditions(model: Any, scope: Scope, *, any_year: bool = False
+                      ) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = []
+    if scope.schools:
+        conds.append(School.name.in_(scope.schools))
+    if scope.years:
+        year = AcademicYear.name.in_(scope.years)
+        conds.append(or_(year, model.year_id.is_(None)) if any_year else year)
+    if scope.subjects:
+        conds.append(Subject.name.in_(scope.subjects))
+    return conds
+
+
+def _read_lessons(session: Session, scope: Scope) -> pd.DataFrame:
+    stmt = (select(School.name, AcademicYear.name, SchoolClass.label, Pupil.key, Subject.name,
+                   Lesson.lesson_on, Lesson.lesson_index, Lesson.marks, Lesson.attendance)
+            .select_from(Lesson)
+            .join(School, School.id == Lesson.school_id)
+            .join(AcademicYear, AcademicYear.id == Lesson.year_id)
+            .join(SchoolClass, SchoolClass.id == Lesson.class_id)
+            .join(Pupil, Pupil.id == Lesson.pupil_id)
+            .join(Subject, Subject.id == Lesson.subject_id)
+            .where(*_place_conditions(Lesson, scope))
+            .order_by(Lesson.id))
+    if scope.classes:
+        stmt = stmt.where(SchoolClass.label.in_(scope.classes))
+    frame = pd.DataFrame(session.execute(stmt).all(), columns=[
+        "school", "year", "class_label", "pupil", "subject", "date", "lesson_index", "marks",
+        "attendance"])
+    frame["date"] = frame["date"].map(format_date)
+    return frame
+
+
+def _read_load(session: Session, scope: Scope) -> pd.DataFrame:
+    stmt = (select(School.name, func.coalesce(AcademicYear.name, ""), TeacherLoad.class_label,
+                   Subject.name, Teacher.name, TeacherLoad.group_name, TeacherLoad.hours)
+            .select_from(TeacherLoad)
+            .join(School, School.id == TeacherLoad.school_id)
+            .outerjoin(AcademicYear, AcademicYear.id == TeacherLoad.year_id)
+            .join(Subject, Subject.id == TeacherLoad.subject_id)
+            .join(Teacher, Teacher.id == TeacherLoad.teacher_id)
+            .where(*_place_conditions(TeacherLoad, scope, any_year=True))
+            .order_by(TeacherLoad.id))
+    if scope.classes:
+        stmt = stmt.where(TeacherLoad.class_label.in_(scope.classes))
+    return pd.DataFrame(session.execute(stmt).all(), columns=[
+        "school", "year", "class_label", "subject", "teacher", "group", "hours"])
+
+
+def _read_destinations(session: Session, scope: Scope) -> pd.DataFrame:
+    stmt = (select(School.name, Destination.graduation_year, Destination.class_label,
+                   Destination.pupil, Destination.direction, Destination.institution,
+                   Destination.speciality, Destination.funding, Destination.matches_profile)
+            .select_from(Destination).join(School, School.id == Destination.school_id)
+            .order_by(Destination.id))
+    if scope.schools:
+        stmt = stmt.where(School.name.in_(scope.schools))
+    frame = pd.DataFrame(session.execute(stmt).all(), columns=[
+        "school", "graduation_year", "class_label", "pupil", "direction", "institution",
+        "speciality", "funding", "matches_profile"])
+    frame["graduation_year"] = frame["graduation_year"].replace("", None)
+    return frame
+
+
+@dataclass(frozen=True)
+class StoredTable:
+    name: str  # a key of core.model.TABLES
+    model: type[SQLModel]
+    write: Callable[[Session, Ids, int, pd.DataFrame, Context], None]
+    read: Callable[[Session, Scope], pd.DataFrame]
+    per_upload: bool = True  # rows carry upload_id (task scores belong to their result)
+    upload_column: str = field(default="")  # the Upload counter of this table
+
+    @property
+    def counter(self) -> str:
+        return self.upload_column or self.name
+
+
+STORED: tuple[StoredTable, ...] = (
+    StoredTable("results", Result, _write_results, _read_results),
+    StoredTable("tasks", TaskScore, _write_tasks, _read_tasks, per_upload=False),
+    StoredTable("lessons", Lesson, _write_lessons, _read_lessons),
+    StoredTable("teacher_load", TeacherLoad, _write_load, _read_load),
+    StoredTable("destinations", Destination, _write_destinations, _read_destinations),
+)

@@ -1,0 +1,300 @@
+"""Writing: an upload as the core's intake rules allow, deletion, settings, column mappings and
+links between pupils. Every function works in the caller's transaction (the service commits)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import delete, func, insert, select, update
+from sqlmodel import Session
+
+from core.cohorts import propose_links
+from core.dates import format_date, parse_date
+from core.intake import (
+    LOAD_SCOPE,
+    EarlierUpload,
+    IntakeDecision,
+    IntakeStatus,
+    StoredState,
+    decide,
+)
+from core.model import RESULT_KEY, ParsedFile
+from core.names import PERIODS, grade_of
+from dashboard.models import (
+    AcademicYear,
+    ColumnMapping,
+    Lesson,
+    Procedure,
+    Pupil,
+    PupilLink,
+    Result,
+    School,
+    SchoolClass,
+    Setting,
+    Subject,
+    TaskScore,
+    TeacherLoad,
+    Upload,
+)
+from dashboard.store.tables import PERIOD, STORED, Ids, named_results
+
+__all__ = [
+    "SaveResult", "delete_upload", "intake_state", "link_pupils", "reject_pupil_link",
+    "save_mapping", "save_upload", "set_pupil_link", "set_setting",
+]
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What happened to one file: the intake decision and, when saved, the new upload's id and
+    the rows saved per table."""
+
+    decision: IntakeDecision
+    upload_id: int | None = None
+    counts: dict[str, int] | None = None
+
+    @property
+    def saved(self) -> bool:
+        return self.upload_id is not None
+
+
+def _earlier(session: Session, ids: set[int]) -> dict[int, EarlierUpload]:
+    if not ids:
+        return {}
+    rows = session.execute(select(Upload.id, Upload.file_name, Upload.uploaded_at)
+                           .where(Upload.id.in_(sorted(ids)))).all()
+    return {int(i): EarlierUpload(int(i), str(n), at) for i, n, at in rows}
+
+
+def intake_state(*, session: Session, parsed: ParsedFile) -> StoredState:
+    """What earlier uploads hold, as much as :func:`core.intake.decide` needs for ``parsed``."""
+    same = session.execute(select(Upload.id, Upload.file_name, Upload.uploaded_at)
+                           .where(Upload.sha256 == parsed.sha256)).first()
+    results = parsed.results
+    pupils = pd.DataFrame(columns=["upload_id", *RESULT_KEY, "pupil"])
+    if not results.empty:
+        stmt = named_results(select(
+            Result.upload_id, School.name, AcademicYear.name, Procedure.name,
+            func.coalesce(PERIOD.name, ""), Result.held_on, SchoolClass.label, Subject.name,
+            Pupil.key)).where(AcademicYear.name.in_(sorted(set(results["year"]))),
+                              School.name.in_(sorted(set(results["school"]))))
+        pupils = pd.DataFrame(session.execute(stmt).all(),
+                              columns=["upload_id", *RESULT_KEY, "pupil"])
+        pupils["date"] = pupils["date"].map(format_date)
+    loads = pd.DataFrame(columns=["upload_id", *LOAD_SCOPE, "rows"])
+    if not parsed.teacher_load.empty:
+        stmt2 = (select(TeacherLoad.upload_id, School.name,
+                        func.coalesce(AcademicYear.name, ""), TeacherLoad.class_label,
+                        Subject.name, func.count())
+                 .join(School, School.id == TeacherLoad.school_id)
+                 .outerjoin(AcademicYear, AcademicYear.id == TeacherLoad.year_id)
+                 .join(Subject, Subject.id == TeacherLoad.subject_id)
+                 .group_by(TeacherLoad.upload_id, School.name, AcademicYear.name,
+                           TeacherLoad.class_label, Subject.name))
+        loads = pd.DataFrame(session.execute(stmt2).all(),
+                             columns=["upload_id", *LOAD_SCOPE, "rows"])
+    uploads = _earlier(session, {int(u) for u in pupils["upload_id"]}
+                       | {int(u) for u in loads["upload_id"]})
+    return StoredState(
+        uploads=uploads,
+        same_bytes=None if same is None else EarlierUpload(int(same[0]), str(same[1]), same[2]),
+        result_pupils=pupils, load_scopes=loads)
+
+
+def save_upload(*, session: Session, parsed: ParsedFile, uploaded_by: str = "",
+                replace: bool = False, now: datetime | None = None,
+                require_school: bool = True) -> SaveResult:
+    """Decide with the core's intake rules, then write what they allow, in the caller's
+    transaction (the caller commits when :attr:`SaveResult.saved`, or rolls back)."""
+    decision = decide(parsed, intake_state(session=session, parsed=parsed), replace=replace,
+                      require_school=require_school)
+    if not decision.can_save:
+        return SaveResult(decision)
+    ids = Ids(session)
+    upload = Upload(
+        file_name=parsed.file_name, sha256=parsed.sha256, uploaded_at=now or datetime.now(UTC),
+        uploaded_by=uploaded_by, layout=parsed.layout, layout_title=parsed.layout_title,
+        scope=json.dumps(_describe_scope(parsed), ensure_ascii=False),
+        **{t.counter: len(getattr(parsed, t.name)) for t in STORED},
+    )
+    session.add(upload)
+    session.flush()
+    assert upload.id is not None
+    if decision.status is IntakeStatus.REPLACES:
+        _delete_results(session, ids, decision.replaced_results)
+        _delete_load(session, ids, decision.replaced_load)
+        _mark_replaced(session, {c.upload.upload_id for c in decision.conflicts})
+    context: dict[str, Any] = {}
+    for table in STORED:
+        table.write(session, ids, upload.id, getattr(parsed, table.name), context)
+    for school_id in sorted({s for s, _y in context.get("pupil_years", set())}):
+        link_pupils(session=session, school_id=school_id)
+    return SaveResult(decision, upload.id, {t.name: len(getattr(parsed, t.name)) for t in STORED})
+
+
+def _describe_scope(parsed: ParsedFile) -> dict[str, list[str]]:
+    r = parsed.results
+    if r.empty:
+        return {}
+    return {
+        "Школа": sorted({s for s in r["school"] if s}),
+        "Учебный год": sorted(set(r["year"])),
+        "Процедура": sorted(set(r["procedure"])),
+        "Период": sorted({p for p in r["period"] if p}, key=lambda p: PERIODS.index(p)
+                         if p in PERIODS else 99),
+        "Классы": sorted(set(r["class_label"]), key=lambda c: (grade_of(c) or 0, c)),
+        "Предметы": sorted(set(r["subject"])),
+    }
+
+
+def _delete_results(session: Session, ids: Ids, scopes: pd.DataFrame) -> None:
+    for rec in scopes.to_dict("records"):
+        school_id = ids.school(str(rec["school"]))
+        year_id = ids.year(str(rec["year"]))
+        period_id = ids.period(str(rec["period"]))
+        held_on = parse_date(str(rec["date"]))
+        cond = [Result.upload_id == int(rec["upload_id"]), Result.school_id == school_id,
+                Result.year_id == year_id,
+                Result.procedure_id == ids.procedure(str(rec["procedure"])),
+                Result.class_id == ids.school_class(school_id, year_id, str(rec["class_label"])),
+                Result.subject_id == ids.subject(str(rec["subject"])),
+                Result.held_on.is_(None) if held_on is None else Result.held_on == held_on,
+                Result.period_id.is_(None) if period_id is None
+                else Result.period_id == period_id]
+        session.execute(delete(TaskScore).where(TaskScore.result_id.in_(
+            select(Result.id).where(*cond))))
+        session.execute(delete(Result).where(*cond))
+
+
+def _delete_load(session: Session, ids: Ids, scopes: pd.DataFrame) -> None:
+    for rec in scopes.to_dict("records"):
+        year = str(rec["year"])
+        session.execute(delete(TeacherLoad).where(
+            TeacherLoad.upload_id == int(rec["upload_id"]),
+            TeacherLoad.school_id == ids.school(str(rec["school"])),
+            TeacherLoad.class_label == str(rec["class_label"]),
+            TeacherLoad.subject_id == ids.subject(str(rec["subject"])),
+            TeacherLoad.year_id.is_(None) if not year else TeacherLoad.year_id == ids.year(year)))
+
+
+def _mark_replaced(session: Session, upload_ids: set[int]) -> None:
+    """Status and counts of earlier uploads after some of their rows were replaced."""
+    for upload_id in upload_ids:
+        left = {t.counter: session.execute(select(func.count()).select_from(t.model).where(
+                    t.model.upload_id == upload_id)).scalar_one()  # type: ignore[attr-defined]
+                for t in STORED if t.per_upload}
+        status = "заменено полностью" if not any(left.values()) else "заменено частично"
+        session.execute(update(Upload).where(Upload.id == upload_id).values(status=status, **left))
+
+
+def delete_upload(*, session: Session, upload_id: int) -> bool:
+    """Delete one upload with all its rows, and the pupils left without any. ``False`` when
+    there is no such upload."""
+    if session.get(Upload, upload_id) is None:
+        return False
+    own = select(Result.id).where(Result.upload_id == upload_id)
+    session.execute(delete(TaskScore).where(TaskScore.result_id.in_(own)))
+    for table in STORED:
+        if table.per_upload:
+            session.execute(delete(table.model).where(
+                table.model.upload_id == upload_id))  # type: ignore[attr-defined]
+    session.execute(delete(Upload).where(Upload.id == upload_id))
+    _purge_pupils(session)
+    return True
+
+
+def _purge_pupils(session: Session) -> None:
+    used = select(Result.pupil_id).union(select(Lesson.pupil_id))
+    session.execute(delete(PupilLink).where(PupilLink.from_pupil_id.not_in(used)
+                                            | PupilLink.to_pupil_id.not_in(used)))
+    session.execute(delete(Pupil).where(Pupil.id.not_in(used)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Links of one child across school years
+
+
+def link_pupils(*, session: Session, school_id: int) -> int:
+    """Make the links the data allows (core.cohorts.propose_links) that are not there yet and
+    that the user has not rejected. Returns how many were made."""
+    rows = session.execute(
+        select(Pupil.id, AcademicYear.name, Pupil.class_label, Pupil.key)
+        .join(AcademicYear, AcademicYear.id == Pupil.year_id)
+        .where(Pupil.school_id == school_id, Pupil.class_label != "")).all()
+    pupils = pd.DataFrame(rows, columns=["id", "year", "class_label", "pupil"])
+    proposed = propose_links(pupils)
+    if proposed.empty:
+        return 0
+    known = {(int(a), int(b)) for a, b in session.execute(
+        select(PupilLink.from_pupil_id, PupilLink.to_pupil_id)
+        .where(PupilLink.school_id == school_id)).all()}
+    linked_from = {a for a, _b in known}
+    linked_to = {b for _a, b in known}
+    new = [{"school_id": school_id, "from_pupil_id": int(a), "to_pupil_id": int(b),
+            "status": "auto"}
+           for a, b in zip(proposed["from_id"], proposed["to_id"], strict=True)
+           if (int(a), int(b)) not in known and int(a) not in linked_from
+           and int(b) not in linked_to]
+    if new:
+        session.execute(insert(PupilLink), new)
+    return len(new)
+
+
+def set_pupil_link(*, session: Session, from_pupil_id: int, to_pupil_id: int) -> None:
+    """The user says these two pupils are one child: other links of either in that direction
+    are rejected, and this one is kept as the user's."""
+    school_id = session.execute(select(Pupil.school_id).where(
+        Pupil.id == from_pupil_id)).scalar_one()
+    session.execute(update(PupilLink).where(
+        (PupilLink.from_pupil_id == from_pupil_id) | (PupilLink.to_pupil_id == to_pupil_id),
+        PupilLink.status != "rejected").values(status="rejected"))
+    existing = session.execute(select(PupilLink).where(
+        PupilLink.from_pupil_id == from_pupil_id,
+        PupilLink.to_pupil_id == to_pupil_id)).scalar_one_or_none()
+    if existing is None:
+        session.add(PupilLink(school_id=school_id, from_pupil_id=from_pupil_id,
+                              to_pupil_id=to_pupil_id, status="user"))
+    else:
+        existing.status = "user"
+        session.add(existing)
+
+
+def reject_pupil_link(*, session: Session, link_id: int) -> bool:
+    """The user says a link is wrong; it stays rejected (never made again automatically)."""
+    link = session.get(PupilLink, link_id)
+    if link is None:
+        return False
+    link.status = "rejected"
+    session.add(link)
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# Settings and remembered column mappings
+
+
+def set_setting(*, session: Session, key: str, value: Any) -> None:
+    row = session.get(Setting, key)
+    text = json.dumps(value, ensure_ascii=False)
+    if row is None:
+        session.add(Setting(key=key, value=text))
+    else:
+        row.value = text
+        session.add(row)
+
+
+def save_mapping(*, session: Session, signature: str, mapping: dict[str, Any],
+                 now: datetime | None = None) -> None:
+    row = session.execute(select(ColumnMapping).where(
+        ColumnMapping.signature == signature)).scalar_one_or_none()
+    text = json.dumps(mapping, ensure_ascii=False)
+    stamp = now or datetime.now(UTC)
+    if row is None:
+        session.add(ColumnMapping(signature=signature, mapping=text, updated_at=stamp))
+    else:
+        row.mapping, row.updated_at = text, stamp
+        session.add(row)
