@@ -37,4 +37,5 @@ def propose_links(pupils: pd.DataFrame) -> pd.DataFrame:
     pairs = frame.merge(later, left_on=["pupil", "next", "grade"],
                         right_on=["pupil", "year", "prev_grade"], suffixes=("", "_to"))
     pairs = pairs[~pairs.duplicated("id", keep=False) & ~pairs.duplicated("id_to", keep=False)]
-    return pd.DataFrame({"from_id": pairs["id"].to_numpy(), "to_id": pairs["id_to"].to_numpy()})
+    out = pd.DataFrame({"from_id": pairs["id"].to_numpy(), "to_id": pairs["id_to"].to_numpy()})
+    return out.sort_values(["from_id", "to_id"]).reset_index(drop=True)

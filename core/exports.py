@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
+from core.formulas import FORMULA_TEXTS
 from core.summary import SUMMARY_HEADER, SUMMARY_KEY
 
 __all__ = [
@@ -129,16 +130,9 @@ def _xlsx_value(value: object) -> object:
 
 def summary_xlsx(table: pd.DataFrame) -> bytes:
     display = summary_display(table)
-    legend = pd.DataFrame({
-        "Показатель": ["Успеваемость, %", "Качество, %", "СОУ, %", "Средний балл", "N"],
-        "Формула": [
-            "(n5 + n4 + n3) / N × 100",
-            "(n5 + n4) / N × 100",
-            "(100·n5 + 64·n4 + 36·n3 + 16·n2 + 7·n(н/а)) / N",
-            "сумма числовых отметок / число числовых отметок",
-            "обучающиеся с отметкой или «н/а»; «осв» и без отметки не входят",
-        ],
-    })
+    legend = pd.DataFrame([(t.indicator, t.formula, t.explanation) for t in FORMULA_TEXTS],
+                          columns=["Показатель", "Формула", "Пояснение"])
     return xlsx_bytes({"Сводка": display, "Формулы": legend},
-                      widths={"Школа": 30, "Предмет": 24, "Учитель": 22, "Формула": 60})
+                      widths={"Школа": 30, "Предмет": 24, "Учитель": 22, "Формула": 60,
+                              "Пояснение": 90})
 

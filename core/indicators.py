@@ -13,6 +13,10 @@ import pandas as pd
 __all__ = [
     "COUNT_COLUMNS",
     "INDICATOR_COLUMNS",
+    "NUMERIC_TOKENS",
+    "N_TOKENS",
+    "PASS_TOKENS",
+    "QUALITY_TOKENS",
     "SOU_WEIGHTS",
     "TOKEN_COLUMNS",
     "Indicators",
@@ -31,6 +35,13 @@ COUNT_COLUMNS = ("pupils", "n5", "n4", "n3", "n2", "n1", "n_na", "n_exempt", "n_
 TOKEN_COLUMNS = {"5": "n5", "4": "n4", "3": "n3", "2": "n2", "1": "n1", "н/а": "n_na",
                  "осв": "n_exempt", "зач": "n_pass", "незач": "n_fail"}
 INDICATOR_COLUMNS = ("n", "pass_rate", "quality", "sou", "mean")
+
+# The one definition of which marks each indicator counts (variant A of METHODOLOGY §2.1);
+# compute_indicators sums over these and core.formulas writes the formula texts from them.
+N_TOKENS = ("5", "4", "3", "2", "1", "н/а")  # N: «1» and н/а in, осв / зач / незач / empty out
+PASS_TOKENS = ("5", "4", "3")  # numerator of успеваемость
+QUALITY_TOKENS = ("5", "4")  # numerator of качество
+NUMERIC_TOKENS = ("5", "4", "3", "2", "1")  # the mean: each counts its own value, int(token)
 
 
 @dataclass(frozen=True)
@@ -65,16 +76,18 @@ def compute_indicators(c: MarkCounts) -> Indicators:
 
     «1» is a failing mark: in N, not in успеваемость, weight 7 in СОУ (§2.3), in the mean.
     """
-    n = c.n5 + c.n4 + c.n3 + c.n2 + c.n1 + c.n_na
-    numeric = c.n5 + c.n4 + c.n3 + c.n2 + c.n1
+    count: dict[str, int] = {t: getattr(c, TOKEN_COLUMNS[t]) for t in N_TOKENS}
+    n = sum(count[t] for t in N_TOKENS)
+    numeric = sum(count[t] for t in NUMERIC_TOKENS)
     if n == 0:
         return Indicators(0, None, None, None, None)
     # Multiply before dividing: one rounding, so an exact half such as 23/80 = 28.75 % stays
     # 28.75 and rounds half up to 28.8 (23 / 80 * 100 gives 28.749999… and would print 28.7).
-    pass_rate = (c.n5 + c.n4 + c.n3) * 100 / n
-    quality = (c.n5 + c.n4) * 100 / n
-    sou = (100 * c.n5 + 64 * c.n4 + 36 * c.n3 + 16 * c.n2 + 7 * (c.n1 + c.n_na)) / n
-    mean = ((5 * c.n5 + 4 * c.n4 + 3 * c.n3 + 2 * c.n2 + c.n1) / numeric) if numeric else None
+    # Every numerator is an exact integer sum, so each indicator has that one division only.
+    pass_rate = sum(count[t] for t in PASS_TOKENS) * 100 / n
+    quality = sum(count[t] for t in QUALITY_TOKENS) * 100 / n
+    sou = sum(SOU_WEIGHTS[t] * count[t] for t in N_TOKENS) / n
+    mean = (sum(int(t) * count[t] for t in NUMERIC_TOKENS) / numeric) if numeric else None
     return Indicators(n, pass_rate, quality, sou, mean)
 
 

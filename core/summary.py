@@ -162,9 +162,10 @@ def summary_table(counts: pd.DataFrame) -> pd.DataFrame:
     table["grade"] = table["class_label"].map(grade_of).astype("Int64")
     table["_proc"] = (table["procedure"] != TERM_PROCEDURE).astype(int)
     table["_period"] = table["period"].map(period_order)
+    table["_date"] = table["period"].map(date_sort_key)  # control works by date, in time order
     table = table.sort_values(
-        ["school", "year", "_proc", "procedure", "_period", "grade", "class_label", "subject"],
-        kind="stable").drop(columns=["_proc", "_period"])
+        ["school", "year", "_proc", "_period", "_date", "procedure", "grade", "class_label",
+         "subject"], kind="stable").drop(columns=["_proc", "_period", "_date"])
     cols = [*SUMMARY_KEY, "teacher", "grade", *COUNT_COLUMNS, "n", "pass_rate", "quality", "sou",
             "mean"]
     return table[cols].reset_index(drop=True)
@@ -206,7 +207,8 @@ def filter_options(table: pd.DataFrame) -> dict[str, list[Any]]:
     return {
         "school": sorted(set(table["school"])),
         "year": sorted(set(table["year"]), reverse=True),
-        "period": sorted({p for p in table["period"] if p}, key=period_order),
+        "period": sorted({p for p in table["period"] if p},
+                         key=lambda p: (period_order(p), date_sort_key(p))),
         "procedure": procedures,
         "grade": sorted({int(g) for g in table["grade"].dropna()}),
         "class_label": sorted(set(table["class_label"]), key=lambda c: (grade_of(c) or 0, c)),

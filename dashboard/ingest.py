@@ -94,9 +94,9 @@ def demo_files() -> list[Path]:
 if __name__ == "__main__":  # python -m dashboard.ingest: load the demonstration data
     import sys
 
-    from dashboard import services, store
+    from dashboard import services
 
-    print(f"База данных: {store.database_kind()}")
+    print(f"База данных: {services.database_kind()}")
     try:
         outcomes = services.load_demo(lambda i, n, name: print(
             f"Демонстрационные данные: файл {i + 1} из {n} — {name}" if name else

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from core.exports import format_decimal
+from core.formulas import FORMULA_TEXTS, formula_for
 from core.indicators import Indicators
 from core.names import TERM_PROCEDURE, grade_of
 from core.summary import SummaryFilter
@@ -18,16 +19,8 @@ __all__ = ["FORMULAS", "data_status", "empty_state", "filter_bar", "kpi_row", "s
 
 ALL = "Все"
 
-# Tooltips: every indicator shows its formula (METHODOLOGY §2.1).
-FORMULAS = {
-    "Обучающихся": "Все обучающиеся группы, включая «осв» и без отметки",
-    "Успеваемость, %": "(n5 + n4 + n3) / N × 100; N = отметки 2–5 и «н/а», без «осв» и пустых",
-    "Качество, %": "(n5 + n4) / N × 100",
-    "СОУ, %": "Степень обученности (Симонов): (100·n5 + 64·n4 + 36·n3 + 16·n2 + 7·n(н/а)) / N",
-    "Средний балл": "Сумма числовых отметок / их число («н/а», «осв» не входят)",
-    "н/а": "Не аттестован: входит в N, снижает успеваемость",
-    "осв": "Освобождён: не входит в N",
-}
+# Tooltips: every indicator shows its formula (METHODOLOGY §2.1), generated in core.formulas.
+FORMULAS = {t.indicator: formula_for(t.indicator) for t in FORMULA_TEXTS}
 
 
 def _select(label: str, values: list[object], key: str, fmt: Callable[[Any], str] = str,
@@ -78,7 +71,7 @@ def filter_bar(options: dict[str, list[object]], *, key: str) -> SummaryFilter:
 def kpi_row(ind: Indicators, *, groups: int) -> None:
     cols = st.columns(5)
     cols[0].metric("N (отметок)", f"{ind.n}", help=f"Групп класс × предмет × период: {groups}. "
-                   + FORMULAS["Успеваемость, %"].split("; ")[1])
+                   + formula_for("N"))
     cols[1].metric("Успеваемость", _pct(ind.pass_rate), help=FORMULAS["Успеваемость, %"])
     cols[2].metric("Качество", _pct(ind.quality), help=FORMULAS["Качество, %"])
     cols[3].metric("СОУ", _pct(ind.sou), help=FORMULAS["СОУ, %"])

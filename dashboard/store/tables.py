@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Select, and_, insert, or_, select
+from sqlalchemy import ColumnElement, Select, and_, insert, or_, select, text, tuple_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, SQLModel, func
 
@@ -61,8 +61,45 @@ class Ids:
         self.cache[key] = int(found)
         return int(found)
 
+    def many(self, model: Any, columns: tuple[str, ...], keys: set[tuple[Any, ...]],
+             extra: Callable[[tuple[Any, ...]], dict[str, Any]] | None = None
+             ) -> dict[tuple[Any, ...], int]:
+        """Ids for many keys of ``model`` (values of ``columns``) with one query per chunk,
+        the missing rows inserted at once (a region's file names hundreds of schools)."""
+        table = model.__tablename__
+        found = {k: self.cache[(table, k)] for k in keys if (table, k) in self.cache}
+        wanted = sorted(keys - set(found))
+
+        # Rows are looked up by their leading columns (school, year): one query returns every
+        # pupil of a school year, cheaper than matching thousands of full keys.
+        lead = max(1, min(2, len(columns) - 1))
+        cols = [getattr(model, c) for c in columns]
+
+        def lookup(chunk: list[tuple[Any, ...]]) -> dict[tuple[Any, ...], int]:
+            prefixes = sorted({k[:lead] for k in chunk})
+            have: dict[tuple[Any, ...], int] = {}
+            for start in range(0, len(prefixes), 500):
+                part = prefixes[start:start + 500]
+                rows = self.session.execute(select(model.id, *cols).where(
+                    tuple_(*cols[:lead]).in_(part))).all()
+                have.update({tuple(r[1:]): int(r[0]) for r in rows})
+            return {k: have[k] for k in chunk if k in have}
+
+        if wanted:
+            have = lookup(wanted)
+            missing = [k for k in wanted if k not in have]
+            if missing:
+                self.session.execute(insert(model), [
+                    {**dict(zip(columns, k, strict=True)), **(extra(k) if extra else {})}
+                    for k in missing])
+                have = lookup(wanted)
+            found.update(have)
+        for k, i in found.items():
+            self.cache[(table, k)] = i
+        return found
+
     def school(self, name: str) -> int:
-        return self._get(School, {"name": name})
+        return self.many(School, ("name",), {(name,)})[(name,)]
 
     def year(self, name: str) -> int:
         return self._get(AcademicYear, {"name": name})
@@ -81,37 +118,23 @@ class Ids:
     def subject(self, name: str) -> int:
         return self._get(Subject, {"name": name})
 
+    def classes(self, keys: set[tuple[int, int, str]]) -> dict[tuple[int, int, str], int]:
+        """(school_id, year_id, label) → id."""
+        return self.many(SchoolClass, ("school_id", "year_id", "label"), set(keys),
+                         lambda k: {"grade": grade_of(str(k[2]))})  # type: ignore[return-value]
+
     def school_class(self, school_id: int, year_id: int, label: str) -> int:
-        return self._get(SchoolClass, {"school_id": school_id, "year_id": year_id, "label": label},
-                         {"grade": grade_of(label)})
+        return self.classes({(school_id, year_id, label)})[(school_id, year_id, label)]
 
     def teacher(self, school_id: int, name: str) -> int | None:
         if not name:
             return None
-        return self._get(Teacher, {"school_id": school_id, "name": name})
+        return self.many(Teacher, ("school_id", "name"), {(school_id, name)})[(school_id, name)]
 
     def pupils(self, keys: set[tuple[int, int, str, str]]) -> dict[tuple[int, int, str, str], int]:
         """Ids of pupils (school_id, year_id, class label or «» for a code, key), made when new."""
-        found: dict[tuple[int, int, str, str], int] = {}
-        for school_id, year_id in sorted({(k[0], k[1]) for k in keys}):
-            wanted = {k for k in keys if k[0] == school_id and k[1] == year_id}
-
-            def known(school_id: int = school_id, year_id: int = year_id
-                      ) -> dict[tuple[int, int, str, str], int]:
-                rows = self.session.execute(
-                    select(Pupil.class_label, Pupil.key, Pupil.id)
-                    .where(Pupil.school_id == school_id, Pupil.year_id == year_id)).all()
-                return {(school_id, year_id, str(c), str(k)): int(i) for c, k, i in rows}
-
-            have = known()
-            missing = sorted(wanted - set(have))
-            if missing:
-                self.session.execute(insert(Pupil), [
-                    {"school_id": s, "year_id": y, "class_label": c, "key": k}
-                    for s, y, c, k in missing])
-                have = known()
-            found.update({k: have[k] for k in wanted})
-        return found
+        return self.many(Pupil, ("school_id", "year_id", "class_label", "key"),
+                         set(keys))  # type: ignore[return-value]
 
 
 PERIOD = aliased(Period)
@@ -189,16 +212,19 @@ def _write_results(session: Session, ids: Ids, upload_id: int, results: pd.DataF
     col = {name: _text(results[name].tolist()) for name in (
         "school", "year", "procedure", "period", "date", "class_label", "pupil", "subject",
         "teacher", "mark", "journal_mark", "variant", "gender", "source_sheet")}
-    school_ids = {n: ids.school(n) for n in dict.fromkeys(col["school"])}
+    school_ids = {k[0]: i for k, i in ids.many(School, ("name",),
+                                                {(n,) for n in col["school"]}).items()}
     year_ids = {n: ids.year(n) for n in dict.fromkeys(col["year"])}
     place = list(zip(col["school"], col["year"], col["class_label"], strict=True))
-    class_ids = {k: ids.school_class(school_ids[k[0]], year_ids[k[1]], k[2])
-                 for k in dict.fromkeys(place)}
+    by_ids = ids.classes({(school_ids[s], year_ids[y], c) for s, y, c in set(place)})
+    class_ids = {k: by_ids[(school_ids[k[0]], year_ids[k[1]], k[2])] for k in set(place)}
     pupil_keys = [(school_ids[s], year_ids[y], "" if is_participant_code(p) else c, p)
                   for (s, y, c), p in zip(place, col["pupil"], strict=True)]
     pupil_ids = ids.pupils(set(pupil_keys))
-    teacher_ids = {k: ids.teacher(school_ids[k[0]], k[1])
-                   for k in dict.fromkeys(zip(col["school"], col["teacher"], strict=True))}
+    named = {(school_ids[s], t) for s, t in zip(col["school"], col["teacher"], strict=True) if t}
+    teacher_by_id = ids.many(Teacher, ("school_id", "name"), named)
+    teacher_ids = {(s, t): teacher_by_id.get((school_ids[s], t))
+                   for s, t in set(zip(col["school"], col["teacher"], strict=True))}
     procedure_ids = {n: ids.procedure(n) for n in set(col["procedure"])}
     period_ids = {n: ids.period(n) for n in set(col["period"])}
     subject_ids = {n: ids.subject(n) for n in set(col["subject"])}
@@ -220,11 +246,10 @@ def _write_results(session: Session, ids: Ids, upload_id: int, results: pd.DataF
            for name in ("primary_score", "max_score", "average", "weighted_average")},
         "source_row": source_rows,
     }
-    names = list(columns)
-    rows = [{"upload_id": upload_id, **dict(zip(names, values, strict=True))}
-            for values in zip(*columns.values(), strict=True)]
-    stmt = insert(Result).returning(Result.id, sort_by_parameter_order=True)
-    new_ids = [int(i) for i in session.execute(stmt, rows).scalars().all()]
+    new_ids = allocate_ids(session, "result", len(results))
+    names = ("id", "upload_id", *columns)
+    rows = list(zip(new_ids, [upload_id] * len(new_ids), *columns.values(), strict=True))
+    bulk_insert(session, "result", names, rows)
     context["result_ids"] = dict(zip(results["row_id"].astype("int64").tolist(), new_ids,
                                      strict=True))
     context["pupil_years"] = {(k[0], k[1]) for k in pupil_keys}
@@ -237,16 +262,55 @@ def _write_tasks(session: Session, ids: Ids, upload_id: int, tasks: pd.DataFrame
         return
     result_ids = [by_row.get(int(r)) for r in tasks["row_id"].tolist()]
     rows = [
-        {"result_id": rid, "task": task, "score": score, "max_score": maximum,
-         "attempted": bool(attempted), "level": level, "position": int(position)}
+        (rid, task, score, maximum, bool(attempted), level, int(position))
         for rid, task, score, maximum, attempted, level, position in zip(
             result_ids, _text(tasks["task"].tolist()), _numbers(tasks["score"].tolist()),
             _numbers(tasks["max_score"].tolist()), tasks["attempted"].tolist(),
             _text(tasks["level"].tolist()), tasks["position"].tolist(), strict=True)
         if rid is not None
     ]
-    if rows:
-        session.execute(insert(TaskScore), rows)
+    bulk_insert(session, "task_score", ("result_id", "task", "score", "max_score", "attempted",
+                                        "level", "position"), rows)
+
+
+def allocate_ids(session: Session, table: str, count: int) -> list[int]:
+    """``count`` new primary keys for ``table``, so that rows can be copied in bulk with their
+    ids known (task scores refer to results). PostgreSQL takes them from the table's sequence;
+    SQLite continues after the largest id, which is safe because the saving transaction already
+    holds SQLite's write lock (the upload row is written first)."""
+    if count == 0:
+        return []
+    if session.connection().dialect.name == "postgresql":
+        rows = session.execute(text(
+            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
+            f"FROM generate_series(1, :n)"), {"n": count}).scalars().all()
+        return [int(i) for i in rows]
+    start = int(session.execute(text(f"SELECT coalesce(max(id), 0) FROM {table}")).scalar_one())
+    return list(range(start + 1, start + 1 + count))
+
+
+def bulk_insert(session: Session, table: str, columns: tuple[str, ...],
+                rows: list[tuple[Any, ...]]) -> None:
+    """Many rows without ORM overhead, in the session's transaction: COPY on PostgreSQL, one
+    prepared statement on SQLite (a region's ВПР dump has over half a million task scores)."""
+    if not rows:
+        return
+    connection = session.connection()
+    raw = connection.connection.dbapi_connection
+    assert raw is not None
+    names = ", ".join(columns)
+    if connection.dialect.name == "postgresql":
+        with raw.cursor() as cursor, cursor.copy(  # type: ignore[attr-defined]
+                f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join("?" for _ in columns)
+    cursor = raw.cursor()
+    try:
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+    finally:
+        cursor.close()
 
 
 def _write_lessons(session: Session, ids: Ids, upload_id: int, lessons: pd.DataFrame,

@@ -131,8 +131,9 @@ def save_upload(*, session: Session, parsed: ParsedFile, uploaded_by: str = "",
     context: dict[str, Any] = {}
     for table in STORED:
         table.write(session, ids, upload.id, getattr(parsed, table.name), context)
-    for school_id in sorted({s for s, _y in context.get("pupil_years", set())}):
-        link_pupils(session=session, school_id=school_id)
+    schools = sorted({s for s, _y in context.get("pupil_years", set())})
+    if schools:
+        link_pupils(session=session, school_ids=schools)
     return SaveResult(decision, upload.id, {t.name: len(getattr(parsed, t.name)) for t in STORED})
 
 
@@ -218,27 +219,29 @@ def _purge_pupils(session: Session) -> None:
 # Links of one child across school years
 
 
-def link_pupils(*, session: Session, school_id: int) -> int:
-    """Make the links the data allows (core.cohorts.propose_links) that are not there yet and
-    that the user has not rejected. Returns how many were made."""
+def link_pupils(*, session: Session, school_ids: list[int]) -> int:
+    """Make the links the data allows (core.cohorts.propose_links) in these schools that are
+    not there yet and that the user has not rejected. Returns how many were made."""
     rows = session.execute(
-        select(Pupil.id, AcademicYear.name, Pupil.class_label, Pupil.key)
+        select(Pupil.school_id, Pupil.id, AcademicYear.name, Pupil.class_label, Pupil.key)
         .join(AcademicYear, AcademicYear.id == Pupil.year_id)
-        .where(Pupil.school_id == school_id, Pupil.class_label != "")).all()
-    pupils = pd.DataFrame(rows, columns=["id", "year", "class_label", "pupil"])
-    proposed = propose_links(pupils)
-    if proposed.empty:
+        .where(Pupil.school_id.in_(school_ids), Pupil.class_label != "")).all()
+    pupils = pd.DataFrame(rows, columns=["school_id", "id", "year", "class_label", "pupil"])
+    if pupils.empty:
         return 0
     known = {(int(a), int(b)) for a, b in session.execute(
         select(PupilLink.from_pupil_id, PupilLink.to_pupil_id)
-        .where(PupilLink.school_id == school_id)).all()}
+        .where(PupilLink.school_id.in_(school_ids))).all()}
     linked_from = {a for a, _b in known}
     linked_to = {b for _a, b in known}
-    new = [{"school_id": school_id, "from_pupil_id": int(a), "to_pupil_id": int(b),
-            "status": "auto"}
-           for a, b in zip(proposed["from_id"], proposed["to_id"], strict=True)
-           if (int(a), int(b)) not in known and int(a) not in linked_from
-           and int(b) not in linked_to]
+    new = []
+    for school_id, group in pupils.groupby("school_id"):
+        proposed = propose_links(group.drop(columns="school_id"))
+        new += [{"school_id": int(str(school_id)), "from_pupil_id": int(a), "to_pupil_id": int(b),
+                 "status": "auto"}
+                for a, b in zip(proposed["from_id"], proposed["to_id"], strict=True)
+                if (int(a), int(b)) not in known and int(a) not in linked_from
+                and int(b) not in linked_to]
     if new:
         session.execute(insert(PupilLink), new)
     return len(new)

@@ -184,6 +184,9 @@ def _pupils(bind: sa.Connection) -> None:
     with op.batch_alter_table("pupil") as batch:
         batch.create_unique_constraint("uq_pupil_identity",
                                        ["school_id", "year_id", "class_label", "key"])
+    # SQLite's rebuilt table may have lost the index of release 1.
+    if "ix_pupil_school_id" not in {i["name"] for i in sa.inspect(bind).get_indexes("pupil")}:
+        op.create_index("ix_pupil_school_id", "pupil", ["school_id"])
 
 
 def downgrade() -> None:
