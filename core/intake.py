@@ -23,10 +23,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import cast
 
 import pandas as pd
 
 from core.model import RESULT_KEY, ParsedFile
+from core.names import pupil_key, pupil_likeness
 from core.problems import has_errors
 
 __all__ = [
@@ -72,6 +74,9 @@ class Overlap:
     rows: int  # earlier rows in those scopes
     # A pupil found in both (conflicts only): pupil, class, subject, sheet and row of the new file.
     example: tuple[str, str, str, str, int | None] | None = None
+    # Why a conflict: «pupils» (the same pupils), «names» (most names again in another
+    # spelling), «roster» (the class would outgrow its roster in the other uploads).
+    reason: str = ""
 
 
 def _empty_scopes(columns: Sequence[str]) -> pd.DataFrame:
@@ -156,45 +161,102 @@ def decide(parsed: ParsedFile, state: StoredState, *, replace: bool = False,
                           replaced_load=replaced_load)
 
 
+# A list that matches this share of another's names in a looser spelling repeats it.
+LIKENESS_SHARE = 0.5
+
+
+def _keys(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
+    pupils = frame["pupil"].astype(str).tolist()
+    return [pupil_key(p) for p in pupils], [pupil_likeness(p) for p in pupils]
+
+
 def _result_overlap(parsed: ParsedFile, state: StoredState
                     ) -> tuple[list[Overlap], tuple[Overlap, ...], pd.DataFrame]:
+    """Earlier uploads in the scopes of the new file: repeats (a conflict) or other subgroups.
+
+    A scope repeats an earlier upload's rows when they share a pupil (names compared by
+    :func:`~core.names.pupil_key`), when most of the new names match the earlier ones in a looser
+    spelling (:func:`~core.names.pupil_likeness`), or when adding the new pupils would make the
+    class larger than its roster in the other uploads of the year.
+    """
     new = parsed.results
-    earlier = state.result_pupils
-    if new.empty or earlier.empty:
+    earlier_all = state.result_pupils
+    if new.empty or earlier_all.empty:
         return [], (), _empty_scopes(RESULT_KEY)
     new_scope = _scope_tuples(new, _RESULT_SCOPE)
-    old_scope = _scope_tuples(earlier, _RESULT_SCOPE)
-    earlier = earlier.assign(_scope=old_scope)[old_scope.isin(set(new_scope))]
+    old_scope = _scope_tuples(earlier_all, _RESULT_SCOPE)
+    inside = old_scope.isin(set(new_scope))
+    earlier = earlier_all.assign(_scope=old_scope)[inside]
     if earlier.empty:
         return [], (), _empty_scopes(RESULT_KEY)
-    new_pupils = set(zip(new_scope, new["pupil"].astype(str), strict=True))
-    earlier = earlier.assign(_shared=[(s, str(p)) in new_pupils for s, p in zip(
-        earlier["_scope"], earlier["pupil"], strict=True)])
-    # A scope of one earlier upload is a repeat when any of its pupils is in the new file.
-    shared = earlier.groupby(["upload_id", "_scope"])["_shared"].transform("any")
+    new_key, new_like = _keys(new)
+    old_key, old_like = _keys(earlier)
+    earlier = earlier.assign(_key=old_key, _like=old_like)
+    new_by_scope: dict[tuple[str, ...], tuple[set[str], set[str]]] = {}
+    for scope, key, like in zip(new_scope, new_key, new_like, strict=True):
+        keys, likes = new_by_scope.setdefault(scope, (set(), set()))
+        keys.add(key)
+        likes.add(like)
+    rosters = _rosters(earlier_all[~inside])
+    reasons: dict[tuple[int, tuple[str, ...]], str] = {}
+    for (upload_id, scope), group in earlier.groupby(["upload_id", "_scope"]):
+        keys, likes = new_by_scope[scope]  # type: ignore[index]
+        if set(group["_key"]) & keys:
+            reasons[(int(str(upload_id)), scope)] = "pupils"  # type: ignore[index]
+        elif len(likes & set(group["_like"])) >= LIKENESS_SHARE * len(likes):
+            reasons[(int(str(upload_id)), scope)] = "names"  # type: ignore[index]
+    for scope_value, group in earlier.groupby("_scope"):
+        scope = cast("tuple[str, ...]", scope_value)
+        roster = rosters.get((scope[0], scope[1], scope[5]))  # school, year, class
+        together = set(group["_key"]) | new_by_scope[scope][0]
+        if roster and len(together) > roster:
+            for upload_id in set(group["upload_id"]):
+                reasons.setdefault((int(str(upload_id)), scope), "roster")
     repeats: list[Overlap] = []
     subgroups: list[Overlap] = []
-    for key, group in earlier.groupby([earlier["upload_id"], shared]):
-        upload_id, repeated = int(str(key[0])), bool(key[1])
-        upload = state.uploads.get(upload_id, EarlierUpload(upload_id, ""))
-        overlap = Overlap(upload, int(group["_scope"].nunique()), len(group),
-                          _example(new, new_scope, group) if repeated else None)
-        (repeats if repeated else subgroups).append(overlap)
-    replaced = earlier[shared][["upload_id", *_RESULT_SCOPE]].drop_duplicates()
+    earlier = earlier.assign(_reason=[reasons.get((int(str(u)), s), "") for u, s in zip(
+        earlier["upload_id"], earlier["_scope"], strict=True)])
+    for upload_id, group in earlier.groupby("upload_id"):
+        uid = int(str(upload_id))
+        upload = state.uploads.get(uid, EarlierUpload(uid, ""))
+        hit = group[group["_reason"] != ""]
+        if not hit.empty:
+            reason = sorted(set(hit["_reason"]), key=("pupils", "names", "roster").index)[0]
+            repeats.append(Overlap(upload, int(hit["_scope"].nunique()), len(hit),
+                                   _example(new, new_scope, new_key, hit), reason))
+        rest = group[group["_reason"] == ""]
+        if not rest.empty:
+            subgroups.append(Overlap(upload, int(rest["_scope"].nunique()), len(rest)))
+    replaced = earlier[earlier["_reason"] != ""][["upload_id", *_RESULT_SCOPE]].drop_duplicates()
     return repeats, tuple(subgroups), replaced.reset_index(drop=True)
 
 
-def _example(new: pd.DataFrame, new_scope: pd.Series, group: pd.DataFrame
+def _rosters(rows: pd.DataFrame) -> dict[tuple[str, ...], int]:
+    """Distinct pupils per (school, year, class) in the given earlier rows."""
+    if rows.empty:
+        return {}
+    keys = pd.Series([pupil_key(str(p)) for p in rows["pupil"]], index=rows.index)
+    counted = rows.assign(_key=keys).groupby(["school", "year", "class_label"])["_key"].nunique()
+    return {tuple(str(v) for v in cast("tuple[str, ...]", k)): int(n)
+            for k, n in counted.items()}
+
+
+def _example(new: pd.DataFrame, new_scope: pd.Series, new_key: list[str], group: pd.DataFrame
              ) -> tuple[str, str, str, str, int | None]:
-    """The first row of the new file whose pupil the earlier upload already has."""
-    earlier = set(zip(group["_scope"], group["pupil"].astype(str), strict=True))
-    for i, (scope, pupil) in enumerate(zip(new_scope, new["pupil"].astype(str), strict=True)):
-        if (scope, pupil) in earlier:
-            rec = new.iloc[i]
-            row = rec["source_row"]
-            return (pupil, str(rec["class_label"]), str(rec["subject"]), str(rec["source_sheet"]),
-                    None if pd.isna(row) else int(row))
-    return ("", "", "", "", None)  # pragma: no cover - a repeated scope always has a pupil
+    """The first row of the new file in a repeated scope (whose pupil the earlier upload has,
+    when the repeat is by pupils)."""
+    earlier = set(zip(group["_scope"], group["_key"], strict=True))
+    scopes = set(group["_scope"])
+    first = None
+    for i, (scope, key) in enumerate(zip(new_scope, new_key, strict=True)):
+        if (scope, key) in earlier or (first is None and scope in scopes):
+            first = i
+            if (scope, key) in earlier:
+                break
+    rec = new.iloc[first if first is not None else 0]
+    row = rec["source_row"]
+    return (str(rec["pupil"]), str(rec["class_label"]), str(rec["subject"]),
+            str(rec["source_sheet"]), None if pd.isna(row) else int(row))
 
 
 def _load_overlap(parsed: ParsedFile, state: StoredState) -> tuple[list[Overlap], pd.DataFrame]:
@@ -205,7 +267,7 @@ def _load_overlap(parsed: ParsedFile, state: StoredState) -> tuple[list[Overlap]
     new_scope = set(_scope_tuples(load, LOAD_SCOPE))
     hit = earlier[_scope_tuples(earlier, LOAD_SCOPE).isin(new_scope)]
     overlaps = [Overlap(state.uploads.get(int(str(u)), EarlierUpload(int(str(u)), "")),
-                        len(group), int(group["rows"].sum()))
+                        len(group), int(group["rows"].sum()), reason="load")
                 for u, group in hit.groupby("upload_id")]
     return overlaps, hit[["upload_id", *LOAD_SCOPE]].reset_index(drop=True)
 
@@ -217,7 +279,7 @@ def _merge(*lists: list[Overlap]) -> tuple[Overlap, ...]:
         known = merged.get(overlap.upload.upload_id)
         merged[overlap.upload.upload_id] = overlap if known is None else Overlap(
             known.upload, known.scopes + overlap.scopes, known.rows + overlap.rows,
-            known.example or overlap.example)
+            known.example or overlap.example, known.reason or overlap.reason)
     return tuple(merged[k] for k in sorted(merged))
 
 

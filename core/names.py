@@ -31,6 +31,8 @@ __all__ = [
     "parse_class_label",
     "period_order",
     "procedure_kind",
+    "pupil_key",
+    "pupil_likeness",
     "teacher_short_name",
 ]
 
@@ -301,3 +303,23 @@ def is_participant_code(pupil: str) -> bool:
     """«50001», «0012», «ЛО-5001»: a participant code (one word with a digit), not a name. A
     code belongs to its school year (ВПР codes are reissued every year); a name to its class."""
     return bool(_CODE.match(pupil))
+
+
+def pupil_key(pupil: str) -> str:
+    """The form in which two spellings of one pupil's name compare equal: case, «ё»/«е», spaces
+    and an added patronymic do not matter («ИВАНОВ  Иван Петрович» ~ «Иванов Иван»). A
+    participant code compares as written (without surrounding spaces)."""
+    text = _WS.sub(" ", pupil).strip()
+    if is_participant_code(text):
+        return text
+    words = text.lower().replace("ё", "е").split(" ")
+    return " ".join(words[:2])
+
+
+def pupil_likeness(pupil: str) -> str:
+    """A looser form: surname and the first letter of the given name («Иванов И.» ~ «Иванов
+    Иван»), to notice a list that repeats another in a different spelling."""
+    words = pupil_key(pupil).replace(".", " ").split()
+    if len(words) < 2 or is_participant_code(pupil.strip()):
+        return pupil_key(pupil)
+    return f"{words[0]} {words[1][0]}"

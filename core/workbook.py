@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html as html_lib
 import io
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
+from typing import IO
 
 from core.problems import (
     ArchiveBombError,
@@ -23,12 +27,17 @@ from core.tokens import cell_text
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_CELLS",
     "Sheet",
     "detect_file_type",
     "read_workbook",
 ]
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024  # configured upload limit (settings may lower it)
+# Cells of a sheet's filled area (rows × columns from A1), checked before the sheet is loaded:
+# the reader holds the whole area in memory, so one stray cell at XFD1048576 of a 5 KB file
+# would ask for 17 billion cells. The largest real sheet (a region's ВПР dump) has ~1.1 million.
+DEFAULT_MAX_CELLS = 5_000_000
 MAX_UNCOMPRESSED = 400 * 1024 * 1024  # declared size of all archive members
 MAX_RATIO = 200  # declared uncompressed / compressed for one big member
 MIN_BOMB_MEMBER = 10 * 1024 * 1024  # the ratio test applies to members declaring more than this
@@ -89,7 +98,8 @@ def detect_file_type(data: bytes) -> str:
 
 def read_workbook(data: bytes, file_name: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
                   max_uncompressed: int | None = None, max_ratio: float | None = None,
-                  min_bomb_member: int | None = None) -> list[Sheet]:
+                  min_bomb_member: int | None = None,
+                  max_cells: int = DEFAULT_MAX_CELLS) -> list[Sheet]:
     """All sheets of the file. Raises a :class:`~core.problems.ParseError` subclass with a Russian
     message when the file is too large, encrypted, an archive bomb, or unreadable.
 
@@ -110,6 +120,7 @@ def read_workbook(data: bytes, file_name: str, *, max_bytes: int = DEFAULT_MAX_B
             max_uncompressed=MAX_UNCOMPRESSED if max_uncompressed is None else max_uncompressed,
             max_ratio=MAX_RATIO if max_ratio is None else max_ratio,
             min_member=MIN_BOMB_MEMBER if min_bomb_member is None else min_bomb_member)
+        _check_xlsx_area(data, file_name, max_cells)
         return _read_calamine(data, file_name)
     if kind == "ole":
         if _is_encrypted_ole(data):
@@ -118,7 +129,7 @@ def read_workbook(data: bytes, file_name: str, *, max_bytes: int = DEFAULT_MAX_B
                 "книга защищена паролем или зашифрована; снимите защиту и загрузите снова")
         return _read_calamine(data, file_name)
     if kind == "html":
-        return _read_html(data, file_name)
+        return _read_html(data, file_name, max_cells=max_cells)
     if kind == "csv":
         return [_read_csv(data, file_name)]
     raise UnreadableFileError(
@@ -147,6 +158,99 @@ def _check_archive(data: bytes, file_name: str, *, max_uncompressed: int, max_ra
             raise ArchiveBombError(
                 file_name, f"подозрительная степень сжатия части «{info.filename}» "
                            f"({info.file_size // max(info.compress_size, 1)}:1)")
+
+
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(/?)>')
+_TAG = {b"sheet": re.compile(rb"<sheet\s[^>]*>"), b"rel": re.compile(rb"<Relationship\s[^>]*>")}
+
+
+def _attr(tag: bytes, name: bytes) -> bytes:
+    m = re.search(rb'\s' + re.escape(name) + rb'="([^"]*)"', tag)
+    return m.group(1) if m else b""
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + (ch - 64)
+    return number
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet member → sheet name, from the workbook and its relations."""
+    try:
+        book = zf.read("xl/workbook.xml")
+        rels = zf.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return {}
+    targets = {_attr(t, b"Id"): _attr(t, b"Target") for t in _TAG[b"rel"].findall(rels)}
+    names = {}
+    for tag in _TAG[b"sheet"].findall(book):
+        name, rid = _attr(tag, b"name"), _attr(tag, b"r:id")
+        target = targets.get(rid, b"").decode("utf-8", "replace").lstrip("/")
+        member = target if target.startswith("xl/") else f"xl/{target}"
+        names[member] = html_lib.unescape(name.decode("utf-8", "replace"))
+    return names
+
+
+def _filled_area(stream: IO[bytes]) -> tuple[int, int]:
+    """(last row, last column) of the cells holding something, read in chunks (a cell element
+    written as ``<c …/>`` holds nothing and does not count)."""
+    last_row = last_col = 0
+    tail = b""
+    while chunk := stream.read(1 << 22):
+        block = tail + chunk
+        end = block.rfind(b"<")  # a cell element cut by the chunk boundary is read next time
+        scan, tail = (block[:end], block[end:]) if end > 0 else (block, b"")
+        for letters, row, empty in _CELL_REF.findall(scan):
+            if not empty:
+                last_row = max(last_row, int(row))
+                last_col = max(last_col, _column_number(letters))
+    for letters, row, empty in _CELL_REF.findall(tail):
+        if not empty:
+            last_row = max(last_row, int(row))
+            last_col = max(last_col, _column_number(letters))
+    return last_row, last_col
+
+
+def _check_xlsx_area(data: bytes, file_name: str, max_cells: int) -> None:
+    """Refuse a sheet whose filled area is too large to hold, before anything is loaded."""
+    try:
+        _scan_areas(data, file_name, max_cells)
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError,
+            NotImplementedError) as exc:
+        raise UnreadableFileError(
+            file_name, "файл повреждён или обрезан (архив не читается)") from exc
+
+
+def _scan_areas(data: bytes, file_name: str, max_cells: int) -> None:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = _sheet_names(zf)
+        for info in zf.infolist():
+            if not (info.filename.startswith("xl/worksheets/") and
+                    info.filename.endswith(".xml")):
+                continue
+            with zf.open(info) as stream:
+                rows, cols = _filled_area(stream)
+            if rows * cols > max_cells:
+                sheet = names.get(info.filename, info.filename)
+                raise FileTooLargeError(
+                    file_name, f"заполнена область A1:{_column_letters(cols)}{rows} "
+                               f"({_count(rows * cols)} ячеек, допустимо {_count(max_cells)}); "
+                               f"вероятно, далеко за таблицей есть случайные значения или "
+                               f"пробелы — удалите их и сохраните файл заново", sheet=sheet)
+
+
+def _count(number: int) -> str:
+    return f"{number:,}".replace(",", " ")
 
 
 def _is_encrypted_ole(data: bytes) -> bool:
@@ -183,7 +287,8 @@ def _read_calamine(data: bytes, file_name: str) -> list[Sheet]:
     for name in wb.sheet_names:
         try:
             sheet = wb.get_sheet_by_name(name)
-            rows = [[_norm_value(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+            rows = _trim([[_norm_value(v) for v in row]
+                          for row in sheet.to_python(skip_empty_area=False)])
             merged = list(sheet.merged_cell_ranges or [])
         except Exception as exc:
             raise UnreadableFileError(
@@ -193,6 +298,21 @@ def _read_calamine(data: bytes, file_name: str) -> list[Sheet]:
     if not sheets:
         raise UnreadableFileError(file_name, "в книге нет листов")
     return sheets
+
+
+def _trim(rows: list[list[Cell]]) -> list[list[Cell]]:
+    """Without the empty rows below and the empty columns right of the filled cells (a cell
+    holding only spaces counts as empty here)."""
+    def filled(value: Cell) -> bool:
+        return not (value == "" or (isinstance(value, str) and not value.strip()))
+
+    last_row = max((r for r, row in enumerate(rows) if any(filled(v) for v in row)), default=-1)
+    rows = rows[:last_row + 1]
+    last_col = max((max((c for c, v in enumerate(row) if filled(v)), default=-1)
+                    for row in rows), default=-1)
+    if rows and last_col + 1 < max(len(r) for r in rows):
+        rows = [row[:last_col + 1] for row in rows]
+    return rows
 
 
 def _decode(data: bytes) -> str | None:
@@ -222,7 +342,8 @@ def _read_csv(data: bytes, file_name: str) -> Sheet:
     return Sheet(name="CSV", rows=rows)
 
 
-def _read_html(data: bytes, file_name: str) -> list[Sheet]:
+def _read_html(data: bytes, file_name: str, *, max_cells: int = DEFAULT_MAX_CELLS
+               ) -> list[Sheet]:
     """HTML tables (NetSchool «Excel» exports) with colspan/rowspan expanded into a grid; the
     value stays in the top-left cell and the span is recorded as a merged range."""
     from lxml import html as lxml_html
@@ -254,6 +375,10 @@ def _read_html(data: bytes, file_name: str) -> list[Sheet]:
                 rowspan = _span(td.get("rowspan"))
                 value = " ".join(td.text_content().split())
                 grid[(offset + r, c)] = value
+                if len(occupied) + rowspan * colspan > max_cells:
+                    raise FileTooLargeError(
+                        file_name, f"таблица HTML-файла слишком велика (больше "
+                                   f"{_count(max_cells)} ячеек с учётом объединений)")
                 for dr in range(rowspan):
                     for dc in range(colspan):
                         occupied.add((offset + r + dr, c + dc))

@@ -32,7 +32,7 @@ from core.readers import (
 )
 from core.scales import Scale, find_scale, vpr_year
 from core.summary import repeated_results
-from core.workbook import DEFAULT_MAX_BYTES, Sheet, read_workbook
+from core.workbook import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, Sheet, read_workbook
 
 __all__ = [
     "READERS", "apply_metadata", "detect_layout", "missing_metadata", "parse_file",
@@ -98,13 +98,14 @@ def _layout_hint(sheets: list[Sheet]) -> str:
 
 
 def parse_file(data: bytes, file_name: str, *, metadata: Metadata = Metadata(),
-               max_bytes: int = DEFAULT_MAX_BYTES, scales: tuple[Scale, ...] = ()) -> ParsedFile:
+               max_bytes: int = DEFAULT_MAX_BYTES, max_cells: int = DEFAULT_MAX_CELLS,
+               scales: tuple[Scale, ...] = ()) -> ParsedFile:
     """Bytes of one upload → canonical tables and problems.
 
     Raises :class:`~core.problems.ParseError` (with a Russian message naming the file) when the
     file cannot be read at all or its layout is not recognised.
     """
-    sheets = read_workbook(data, file_name, max_bytes=max_bytes)
+    sheets = read_workbook(data, file_name, max_bytes=max_bytes, max_cells=max_cells)
     return parse_sheets(sheets, file_name=file_name, sha256=hashlib.sha256(data).hexdigest(),
                         metadata=metadata, scales=scales)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pandas as pd
+import pytest
 
 from core.intake import (
     EarlierUpload,
@@ -109,3 +110,49 @@ def test_state_of_files_numbers_earlier_inputs_from_one() -> None:
     assert state.same_bytes == EarlierUpload(1, "a.xlsx")
     assert isinstance(state.result_pupils, pd.DataFrame)
     assert state.result_pupils["upload_id"].tolist() == [1]
+
+
+CLASS_5B = [f"{s} {n}" for s, n in zip(
+    ["Абрамов", "Белова", "Волков", "Гусева", "Дмитриев", "Ершова", "Жуков"],
+    ["Артём", "Вера", "Глеб", "Дарья", "Егор", "Жанна", "Захар"], strict=True)]
+
+
+def _class(pupils: list[str], *, subject: str = "Математика", name: str = "5Б.xlsx"
+           ) -> ParsedFile:
+    rows = [["2024/2025", "1 четверть", "Четвертная", "5Б", p, subject, "", "4", None, None, None]
+            for p in pupils]
+    return parse_file(template_bytes(rows), name, metadata=SCHOOL)
+
+
+@pytest.mark.parametrize("variant", [
+    [p.upper() for p in CLASS_5B],
+    [p.replace(" ", "  ") for p in CLASS_5B],
+    [p.replace("ё", "е") + " Петрович" for p in CLASS_5B],
+], ids=["upper case", "double space", "patronymic added"])
+def test_the_same_class_in_another_spelling_is_a_conflict(variant: list[str]) -> None:
+    first = _class(CLASS_5B, name="первый.xlsx")
+    again = _class(variant, name="второй.xlsx")
+    decision = decide(again, state_of_files([first], again))
+    assert decision.status is IntakeStatus.CONFLICT
+    assert decision.conflicts[0].reason == "pupils" and not decision.subgroups
+
+
+def test_a_list_repeating_most_names_with_initials_is_a_conflict() -> None:
+    first = _class(CLASS_5B)
+    initials = [f"{p.split()[0]} {p.split()[1][0]}." for p in CLASS_5B]
+    again = _class(initials, name="инициалы.xlsx")
+    decision = decide(again, state_of_files([first], again))
+    assert decision.status is IntakeStatus.CONFLICT and decision.conflicts[0].reason == "names"
+
+
+def test_a_subgroup_that_would_outgrow_the_class_roster_is_a_conflict() -> None:
+    roster = _class(CLASS_5B, subject="Русский язык", name="русский.xlsx")  # 7 pupils in 5Б
+    group_1 = _class(CLASS_5B[:4], subject="Английский язык", name="группа-1.xlsx")
+    group_2 = _class(CLASS_5B[4:], subject="Английский язык", name="группа-2.xlsx")
+    fine = decide(group_2, state_of_files([roster, group_1], group_2))
+    assert fine.status is IntakeStatus.READY and fine.subgroups  # 4 + 3 = 7: the roster
+    strangers = _class([f"Новиков {n}" for n in ("Олег", "Пётр", "Роман", "Семён")],
+                       subject="Английский язык", name="чужие.xlsx")
+    decision = decide(strangers, state_of_files([roster, group_1], strangers))
+    # 4 + 4 = 8 pupils in a class of 7
+    assert decision.status is IntakeStatus.CONFLICT and decision.conflicts[0].reason == "roster"
