@@ -320,6 +320,6 @@ def pupil_likeness(pupil: str) -> str:
     """A looser form: surname and the first letter of the given name («Иванов И.» ~ «Иванов
     Иван»), to notice a list that repeats another in a different spelling."""
     words = pupil_key(pupil).replace(".", " ").split()
-    if len(words) < 2 or is_participant_code(pupil.strip()):
-        return pupil_key(pupil)
+    if len(words) < 2 or is_participant_code(pupil.strip()) or not words[1][0].isalpha():
+        return pupil_key(pupil)  # «Ученик 01»: a numbered placeholder, not a name
     return f"{words[0]} {words[1][0]}"

@@ -134,19 +134,23 @@ class SaveOutcome:
 
 
 def save_file(parsed: ParsedFile, *, replace: bool = False, uploaded_by: str = "") -> SaveOutcome:
-    """Save one file in its own transaction: all or nothing."""
+    """Save one file in its own transaction: all or nothing. The decision (duplicate? conflict?)
+    and the write happen under the store's write lock, so two files saved at the same moment
+    are decided one after the other."""
     try:
-        with Session(engine()) as session:
-            try:
-                result = store.save_upload(session=session, parsed=parsed, replace=replace,
-                                           uploaded_by=uploaded_by)
-                if result.saved:
-                    session.commit()
-                else:
+        with engine().connect() as conn:
+            locked = conn.execution_options(**{store.WRITE_LOCK_OPTION: True})
+            with Session(bind=locked) as session:
+                try:
+                    result = store.save_upload(session=session, parsed=parsed, replace=replace,
+                                               uploaded_by=uploaded_by)
+                    if result.saved:
+                        session.commit()
+                    else:
+                        session.rollback()
+                except Exception:
                     session.rollback()
-            except Exception:
-                session.rollback()
-                raise
+                    raise
     except Exception:  # the user sees a Russian message; the administrator, the log
         _log.exception("saving %r failed", parsed.file_name)
         return SaveOutcome(parsed.file_name, None, failed=True)

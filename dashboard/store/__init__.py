@@ -14,6 +14,7 @@ ORM rows.
 
 from dashboard.store.engine import (
     DEFAULT_URL,
+    WRITE_LOCK_OPTION,
     database_kind,
     database_url,
     make_engine,
@@ -43,6 +44,7 @@ from dashboard.store.write import (
 
 __all__ = [
     "DEFAULT_URL",
+    "WRITE_LOCK_OPTION",
     "SaveResult",
     "data_version",
     "database_kind",

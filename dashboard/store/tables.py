@@ -38,6 +38,15 @@ from dashboard.models import (
 __all__ = ["PERIOD", "STORED", "Ids", "StoredTable", "named_results", "result_conditions"]
 
 
+def _insert_ignoring_duplicates(session: Session, model: Any) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING in the session's dialect."""
+    if session.connection().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(model).on_conflict_do_nothing()
+
+
 class Ids:
     """Get-or-create of dimension rows inside one transaction, cached per value."""
 
@@ -46,20 +55,8 @@ class Ids:
         self.cache: dict[tuple[str, Any], int] = {}
 
     def _get(self, model: Any, where: dict[str, Any], extra: dict[str, Any] | None = None) -> int:
-        key = (model.__tablename__, tuple(sorted(where.items())))
-        if key in self.cache:
-            return self.cache[key]
-        stmt = select(model.id)
-        for col, value in where.items():
-            stmt = stmt.where(getattr(model, col) == value)
-        found = self.session.execute(stmt).scalar_one_or_none()
-        if found is None:
-            row = model(**where, **(extra or {}))
-            self.session.add(row)
-            self.session.flush()
-            found = row.id
-        self.cache[key] = int(found)
-        return int(found)
+        key = tuple(where.values())
+        return self.many(model, tuple(where), {key}, lambda _k: extra or {})[key]
 
     def many(self, model: Any, columns: tuple[str, ...], keys: set[tuple[Any, ...]],
              extra: Callable[[tuple[Any, ...]], dict[str, Any]] | None = None
@@ -89,7 +86,8 @@ class Ids:
             have = lookup(wanted)
             missing = [k for k in wanted if k not in have]
             if missing:
-                self.session.execute(insert(model), [
+                # Another save may create the same row at the same moment: keep either.
+                self.session.execute(_insert_ignoring_duplicates(self.session, model), [
                     {**dict(zip(columns, k, strict=True)), **(extra(k) if extra else {})}
                     for k in missing])
                 have = lookup(wanted)

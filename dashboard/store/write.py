@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlmodel import Session
 
 from core.cohorts import propose_links
@@ -109,7 +109,12 @@ def save_upload(*, session: Session, parsed: ParsedFile, uploaded_by: str = "",
                 replace: bool = False, now: datetime | None = None,
                 require_school: bool = True) -> SaveResult:
     """Decide with the core's intake rules, then write what they allow, in the caller's
-    transaction (the caller commits when :attr:`SaveResult.saved`, or rolls back)."""
+    transaction (the caller commits when :attr:`SaveResult.saved`, or rolls back).
+
+    Concurrent saves must be serialised before the decision: on PostgreSQL this takes advisory
+    locks (per school, and per file content) here; on SQLite the caller begins the transaction
+    with the write lock (``WRITE_LOCK_OPTION``, as :mod:`dashboard.services` does)."""
+    _lock_intake(session, parsed)
     decision = decide(parsed, intake_state(session=session, parsed=parsed), replace=replace,
                       require_school=require_school)
     if not decision.can_save:
@@ -135,6 +140,18 @@ def save_upload(*, session: Session, parsed: ParsedFile, uploaded_by: str = "",
     if schools:
         link_pupils(session=session, school_ids=schools)
     return SaveResult(decision, upload.id, {t.name: len(getattr(parsed, t.name)) for t in STORED})
+
+
+def _lock_intake(session: Session, parsed: ParsedFile) -> None:
+    """Transaction-level advisory locks on PostgreSQL: one per school the file names and one
+    for its content, taken in a fixed order (no deadlock). Released at commit or rollback."""
+    if session.connection().dialect.name != "postgresql":
+        return
+    names = {str(s) for name in ("results", "lessons", "teacher_load", "destinations")
+             for s in getattr(parsed, name)["school"]} if parsed.row_count else set()
+    keys = sorted({f"school:{n}" for n in names} | {f"file:{parsed.sha256}"})
+    for key in keys:
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"), {"k": key})
 
 
 def _describe_scope(parsed: ParsedFile) -> dict[str, list[str]]:
