@@ -102,7 +102,9 @@ def cell_text(value: object) -> str:
         return repr(value)
     if isinstance(value, int):
         return str(value)
-    text = str(value).replace("\xa0", " ").strip()
+    # NUL characters (a damaged or hostile file) are dropped: «Ив\0\0анова» is «Иванова», and
+    # PostgreSQL refuses NUL in text.
+    text = str(value).replace("\xa0", " ").replace("\x00", "").strip()
     if text.lower() in {"nan", "none", "<na>"}:
         return ""
     return text

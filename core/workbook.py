@@ -318,7 +318,7 @@ def _trim(rows: list[list[Cell]]) -> list[list[Cell]]:
 def _decode(data: bytes) -> str | None:
     for encoding in ("utf-8-sig", "cp1251"):
         try:
-            return data.decode(encoding)
+            return data.decode(encoding).replace("\x00", "")  # NUL never belongs in text
         except UnicodeDecodeError:
             continue
     return None

@@ -203,3 +203,18 @@ def test_unrecognised_files_say_what_they_resemble() -> None:
         with pytest.raises(UnknownLayoutError) as err:
             parse_sheets([sheet], file_name="x.xlsx")
         assert expected in str(err.value) and "x.xlsx" in str(err.value)
+
+
+def test_nul_characters_inside_a_csv_are_dropped_from_every_value() -> None:
+    """NUL bytes after the first 4 KB made a phantom teacher «Ив\\0\\0анова» (and a DataError on
+    PostgreSQL): they are no part of any value."""
+    header = "Учебный год;Период;Процедура;Класс;ФИО или код;Предмет;Учитель;Отметка\r\n"
+    filler = "".join(f"2024/2025;1 четверть;Четвертная;8А;Ученик {i:03d};Алгебра;Иванова И.И.;5\r\n"
+                     for i in range(1, 80))
+    data = (header + filler).encode("utf-8")
+    assert len(data) > 4096
+    data += "2024/2025;1 четверть;Четвертная;8А;Ученик 999;Алгебра;Ив".encode() + b"\x00\x00" \
+        + "анова И.И.;4\r\n".encode()
+    parsed = parse_file(data, "ведомость.csv", metadata=Metadata(school="Школа"))
+    assert set(parsed.results["teacher"]) == {"Иванова И.И."}
+    assert not any("\x00" in str(v) for v in parsed.results.to_numpy().ravel())
