@@ -24,7 +24,7 @@ from core.readers import parse_file
 from core.readers.filename import propose_metadata
 from core.summary import count_summary, summary_table
 
-__all__ = ["main"]
+__all__ = ["RussianArgumentParser", "main"]
 
 EXIT_OK = 0
 EXIT_INPUT = 2
@@ -52,15 +52,18 @@ def _in_russian(message: str) -> str:
     return message
 
 
-class _Parser(argparse.ArgumentParser):
+class RussianArgumentParser(argparse.ArgumentParser):
+    """argparse that complains in Russian, with exit code 2."""
+
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_INPUT, f"ошибка в параметрах командной строки: {_in_russian(message)}\n")
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m core", description="ВСОКО: расчёт показателей из файлов")
+    parser = RussianArgumentParser(prog="python -m core",
+                                   description="ВСОКО: расчёт показателей из файлов")
     sub = parser.add_subparsers(dest="command", metavar="КОМАНДА", required=True,
-                                parser_class=_Parser)
+                                parser_class=RussianArgumentParser)
     summary = sub.add_parser("summary", help="сводка показателей (summary.csv)")
     summary.add_argument("inputs", nargs="+", metavar="ВХОДНОЙ_ФАЙЛ", help="файлы .xlsx/.xls/.ods/.csv")
     summary.add_argument("--out", default="-", help="куда записать CSV (по умолчанию stdout)")

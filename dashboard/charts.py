@@ -27,7 +27,9 @@ def class_indicator_bars(table: pd.DataFrame) -> alt.Chart:
     long["Показатель"] = long["indicator"].map(_INDICATORS)
     long["value"] = long["value"].round(1)
     order = data.sort_values("order")["class_label"].tolist()
-    return (
+    # Altair's chained methods are typed through a signature-copying decorator that loses the
+    # return type (Any); the chain is a Chart.
+    chart: alt.Chart = (
         alt.Chart(long)
         .mark_bar()
         .encode(
@@ -42,6 +44,7 @@ def class_indicator_bars(table: pd.DataFrame) -> alt.Chart:
         )
         .properties(height=320, title="Показатели по классам (все предметы выборки)")
     )
+    return chart
 
 
 def period_trend(table: pd.DataFrame) -> alt.Chart | None:
@@ -61,7 +64,7 @@ def period_trend(table: pd.DataFrame) -> alt.Chart | None:
     data["quality"] = data["quality"].round(1)
     class_order = sorted(set(data["class_label"]), key=lambda c: (grade_of(c) or 0, c))
     legend_title = "Класс" if unit == "class_label" else "Параллель"
-    return (
+    chart: alt.Chart = (  # a Chart, typed Any by Altair (see class_indicator_bars)
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
@@ -78,3 +81,4 @@ def period_trend(table: pd.DataFrame) -> alt.Chart | None:
                     + (" (по параллелям; выберите параллель, чтобы сравнить классы)"
                        if unit == "grade" else ""))
     )
+    return chart

@@ -58,8 +58,9 @@ def parse_upload(data: bytes, file_name: str, metadata: Metadata = Metadata(), *
                  max_bytes: int | None = None) -> FileReport:
     """Parse one upload; a file-level failure becomes a Russian message, never an exception."""
     try:
-        kwargs = {"max_bytes": max_bytes} if max_bytes else {}
-        return FileReport(file_name, parse_file(data, file_name, metadata=metadata, **kwargs))
+        parsed = (parse_file(data, file_name, metadata=metadata, max_bytes=max_bytes) if max_bytes
+                  else parse_file(data, file_name, metadata=metadata))
+        return FileReport(file_name, parsed)
     except UnknownLayoutError as exc:
         return FileReport(file_name, None, str(exc), unknown_layout=True)
     except ParseError as exc:

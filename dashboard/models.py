@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 
-def _fk(target: str, *, nullable: bool = False, cascade: bool = False) -> Column:  # type: ignore[type-arg]
+def _fk(target: str, *, nullable: bool = False, cascade: bool = False) -> Column[int]:
     return Column(Integer, ForeignKey(target, ondelete="CASCADE" if cascade else None),
                   nullable=nullable, index=True)
 

@@ -87,7 +87,8 @@ def _cached(kind: str, scope: Scope, compute: Callable[[Session], T]) -> T:
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
-            return _cache[key]  # type: ignore[no-any-return]
+            cached: T = _cache[key]  # what ``compute`` returned for this kind
+            return cached
     with _reading() as s:
         value = compute(s)
     with _lock:

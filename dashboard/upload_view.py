@@ -4,7 +4,9 @@ metadata) → save each file atomically → history with delete."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -52,7 +54,7 @@ def scope_frame(parsed: ParsedFile) -> pd.DataFrame:
     r = parsed.results
     rows = []
     if not r.empty:
-        def joined(values: pd.Series, key=None) -> str:  # type: ignore[no-untyped-def]
+        def joined(values: pd.Series, key: Callable[[str], Any] | None = None) -> str:
             items = sorted({str(v) for v in values if str(v)}, key=key)
             return ", ".join(items) if items else "— не указано —"
 

@@ -8,7 +8,8 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import case, func, select
-from sqlmodel import Session
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col
 
 from core.dates import format_date
 from core.indicators import COUNT_COLUMNS, TOKEN_COLUMNS
@@ -48,7 +49,7 @@ def load_dataset(*, session: Session, scope: Scope = Scope()) -> Dataset:
 
 def _work_date() -> Any:
     """A control work is counted per date; other procedures per period (summary_period)."""
-    return case((Procedure.kind == ProcedureKind.WORK.value, Result.held_on), else_=None)
+    return case((col(Procedure.kind) == ProcedureKind.WORK.value, col(Result.held_on)), else_=None)
 
 
 def mark_counts(*, session: Session, scope: Scope = Scope()) -> pd.DataFrame:
@@ -57,32 +58,35 @@ def mark_counts(*, session: Session, scope: Scope = Scope()) -> pd.DataFrame:
     date, then the later saved), «Период» of a control work is its date, and empty teachers are
     filled from the teacher load."""
     rank = func.row_number().over(
-        partition_by=(Result.school_id, Result.year_id, Result.procedure_id, Result.period_id,
-                      _work_date(), Result.class_id, Result.subject_id, Result.pupil_id),
-        order_by=(Result.held_on.desc().nulls_last(), Result.id.desc()))
-    ranked = named_results(select(Result.id.label("id"), rank.label("rank"),
+        partition_by=(col(Result.school_id), col(Result.year_id), col(Result.procedure_id),
+                      col(Result.period_id), _work_date(), col(Result.class_id),
+                      col(Result.subject_id), col(Result.pupil_id)),
+        order_by=(col(Result.held_on).desc().nulls_last(), col(Result.id).desc()))
+    ranked = named_results(select(col(Result.id).label("id"), rank.label("rank"),
                                   _work_date().label("work_date"))).where(
         *result_conditions(scope)).subquery()
     count_cols = [func.count().label("pupils")] + [
-        func.sum(case((Result.mark == token, 1), else_=0)).label(column)
+        func.sum(case((col(Result.mark) == token, 1), else_=0)).label(column)
         for token, column in TOKEN_COLUMNS.items()
     ]
     stmt = (
-        named_results(select(School.name, AcademicYear.name, func.coalesce(PERIOD.name, ""),
-                             Procedure.name, ranked.c.work_date, SchoolClass.label, Subject.name,
+        named_results(select(col(School.name), col(AcademicYear.name),
+                             func.coalesce(PERIOD.name, ""), col(Procedure.name),
+                             ranked.c.work_date, col(SchoolClass.label), col(Subject.name),
                              func.coalesce(Teacher.name, ""), *count_cols))
         .join(ranked, ranked.c.id == Result.id)
         .where(ranked.c.rank == 1)
-        .group_by(School.name, AcademicYear.name, PERIOD.name, Procedure.name,
-                  ranked.c.work_date, SchoolClass.label, Subject.name, Teacher.name)
+        .group_by(col(School.name), col(AcademicYear.name), col(PERIOD.name),
+                  col(Procedure.name), ranked.c.work_date, col(SchoolClass.label),
+                  col(Subject.name), col(Teacher.name))
     )
     columns = ["school", "year", "period", "procedure", "date", "class_label", "subject",
                "teacher", *COUNT_COLUMNS]
     frame = pd.DataFrame(session.execute(stmt).all(), columns=columns)
     frame["period"] = [summary_period(str(p), str(q), format_date(d)) for p, q, d in zip(
         frame["procedure"], frame["period"], frame["date"], strict=True)]
-    for col in COUNT_COLUMNS:
-        frame[col] = frame[col].fillna(0).astype("int64")
+    for name in COUNT_COLUMNS:
+        frame[name] = frame[name].fillna(0).astype("int64")
     frame = frame.drop(columns="date")
     load = next(t for t in STORED if t.name == "teacher_load").read(session, scope)
     frame = fill_teachers(frame, normalise_table("teacher_load", load))
@@ -92,26 +96,26 @@ def mark_counts(*, session: Session, scope: Scope = Scope()) -> pd.DataFrame:
 def load_pupil_links(*, session: Session, school: str | None = None) -> pd.DataFrame:
     """Links of one child across years: id, school, status, from_year, from_class, from_pupil,
     to_year, to_class, to_pupil."""
-    src, dst = Pupil.__table__.alias("src"), Pupil.__table__.alias("dst")  # type: ignore[attr-defined]
-    y_src = AcademicYear.__table__.alias("y_src")  # type: ignore[attr-defined]
-    y_dst = AcademicYear.__table__.alias("y_dst")  # type: ignore[attr-defined]
-    stmt = (select(PupilLink.id, School.name, PupilLink.status, y_src.c.name, src.c.class_label,
-                   src.c.key, y_dst.c.name, dst.c.class_label, dst.c.key)
-            .join(School, School.id == PupilLink.school_id)
-            .join(src, src.c.id == PupilLink.from_pupil_id)
-            .join(dst, dst.c.id == PupilLink.to_pupil_id)
-            .join(y_src, y_src.c.id == src.c.year_id)
-            .join(y_dst, y_dst.c.id == dst.c.year_id)
-            .order_by(PupilLink.id))
+    src, dst = aliased(Pupil, name="src"), aliased(Pupil, name="dst")
+    y_src, y_dst = aliased(AcademicYear, name="y_src"), aliased(AcademicYear, name="y_dst")
+    stmt = (select(col(PupilLink.id), col(School.name), col(PupilLink.status), col(y_src.name),
+                   col(src.class_label), col(src.key), col(y_dst.name), col(dst.class_label),
+                   col(dst.key))
+            .join(School, col(School.id) == PupilLink.school_id)
+            .join(src, col(src.id) == PupilLink.from_pupil_id)
+            .join(dst, col(dst.id) == PupilLink.to_pupil_id)
+            .join(y_src, col(y_src.id) == src.year_id)
+            .join(y_dst, col(y_dst.id) == dst.year_id)
+            .order_by(col(PupilLink.id)))
     if school is not None:
-        stmt = stmt.where(School.name == school)
+        stmt = stmt.where(col(School.name) == school)
     return pd.DataFrame(session.execute(stmt).all(), columns=[
         "id", "school", "status", "from_year", "from_class", "from_pupil", "to_year",
         "to_class", "to_pupil"])
 
 
 def has_results(*, session: Session) -> bool:
-    return session.execute(select(Result.id).limit(1)).first() is not None
+    return session.execute(select(col(Result.id)).limit(1)).first() is not None
 
 
 def data_version(*, session: Session) -> tuple[int, int, int]:
@@ -125,7 +129,8 @@ def data_version(*, session: Session) -> tuple[int, int, int]:
 def list_uploads(*, session: Session) -> pd.DataFrame:
     """Upload history, newest first: id, file_name, uploaded_at, uploaded_by, layout_title,
     status, results, tasks, lessons, teacher_load, destinations, scope (dict)."""
-    rows = session.execute(select(Upload).order_by(Upload.uploaded_at.desc(), Upload.id.desc()))
+    rows = session.execute(select(Upload).order_by(col(Upload.uploaded_at).desc(),
+                                                   col(Upload.id).desc()))
     counters = [t.counter for t in STORED]
     records = [{
         "id": u.id, "file_name": u.file_name, "uploaded_at": u.uploaded_at,
@@ -144,6 +149,6 @@ def get_setting(*, session: Session, key: str, default: Any = None) -> Any:
 
 
 def load_mapping(*, session: Session, signature: str) -> dict[str, Any] | None:
-    row = session.execute(select(ColumnMapping.mapping).where(
-        ColumnMapping.signature == signature)).scalar_one_or_none()
+    row = session.execute(select(col(ColumnMapping.mapping)).where(
+        col(ColumnMapping.signature) == signature)).scalar_one_or_none()
     return None if row is None else dict(json.loads(row))

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVarTuple, cast
 
 import pandas as pd
 from sqlalchemy import ColumnElement, Select, and_, insert, or_, select, text, tuple_
-from sqlalchemy.orm import aliased
-from sqlmodel import Session, SQLModel, func
+from sqlalchemy.orm import Mapped, aliased, class_mapper
+from sqlmodel import Session, SQLModel, col, func
 
 from core.dates import format_date, parse_date
 from core.model import Scope
@@ -35,16 +35,19 @@ from dashboard.models import (
     TeacherLoad,
 )
 
+if TYPE_CHECKING:
+    import psycopg
+
 __all__ = ["PERIOD", "STORED", "Ids", "StoredTable", "named_results", "result_conditions"]
 
 
 def _insert_ignoring_duplicates(session: Session, model: Any) -> Any:
     """INSERT … ON CONFLICT DO NOTHING in the session's dialect."""
     if session.connection().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert(model).on_conflict_do_nothing()
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+        return postgresql_insert(model).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+    return sqlite_insert(model).on_conflict_do_nothing()
 
 
 class Ids:
@@ -119,7 +122,7 @@ class Ids:
     def classes(self, keys: set[tuple[int, int, str]]) -> dict[tuple[int, int, str], int]:
         """(school_id, year_id, label) → id."""
         return self.many(SchoolClass, ("school_id", "year_id", "label"), set(keys),
-                         lambda k: {"grade": grade_of(str(k[2]))})  # type: ignore[return-value]
+                         lambda k: {"grade": grade_of(str(k[2]))})
 
     def school_class(self, school_id: int, year_id: int, label: str) -> int:
         return self.classes({(school_id, year_id, label)})[(school_id, year_id, label)]
@@ -131,25 +134,26 @@ class Ids:
 
     def pupils(self, keys: set[tuple[int, int, str, str]]) -> dict[tuple[int, int, str, str], int]:
         """Ids of pupils (school_id, year_id, class label or «» for a code, key), made when new."""
-        return self.many(Pupil, ("school_id", "year_id", "class_label", "key"),
-                         set(keys))  # type: ignore[return-value]
+        return self.many(Pupil, ("school_id", "year_id", "class_label", "key"), set(keys))
 
 
 PERIOD = aliased(Period)
 
+_Columns = TypeVarTuple("_Columns")
 
-def named_results(stmt: Select[Any]) -> Select[Any]:
+
+def named_results(stmt: Select[*_Columns]) -> Select[*_Columns]:
     """Join a result's dimension names (school, year, procedure, period, class, subject, pupil,
     teacher), the same way for every query that reads results back."""
     return (stmt.select_from(Result)
-            .join(School, School.id == Result.school_id)
-            .join(AcademicYear, AcademicYear.id == Result.year_id)
-            .join(Procedure, Procedure.id == Result.procedure_id)
-            .outerjoin(PERIOD, PERIOD.id == Result.period_id)
-            .join(SchoolClass, SchoolClass.id == Result.class_id)
-            .join(Subject, Subject.id == Result.subject_id)
-            .join(Pupil, Pupil.id == Result.pupil_id)
-            .outerjoin(Teacher, Teacher.id == Result.teacher_id))
+            .join(School, col(School.id) == Result.school_id)
+            .join(AcademicYear, col(AcademicYear.id) == Result.year_id)
+            .join(Procedure, col(Procedure.id) == Result.procedure_id)
+            .outerjoin(PERIOD, col(PERIOD.id) == Result.period_id)
+            .join(SchoolClass, col(SchoolClass.id) == Result.class_id)
+            .join(Subject, col(Subject.id) == Result.subject_id)
+            .join(Pupil, col(Pupil.id) == Result.pupil_id)
+            .outerjoin(Teacher, col(Teacher.id) == Result.teacher_id))
 
 
 def _load_teacher_matches(teachers: tuple[str, ...]) -> ColumnElement[bool]:
@@ -157,15 +161,16 @@ def _load_teacher_matches(teachers: tuple[str, ...]) -> ColumnElement[bool]:
     ``teachers`` (core.summary.fill_teachers: a load row without a school or year matches any)."""
     load_school = aliased(School)
     load_teacher = aliased(Teacher)
-    match = (select(TeacherLoad.id)
-             .join(load_school, load_school.id == TeacherLoad.school_id)
-             .join(load_teacher, load_teacher.id == TeacherLoad.teacher_id)
-             .where(or_(TeacherLoad.school_id == Result.school_id, load_school.name == ""),
-                    or_(TeacherLoad.year_id == Result.year_id, TeacherLoad.year_id.is_(None)),
-                    TeacherLoad.class_label == SchoolClass.label,
-                    TeacherLoad.subject_id == Result.subject_id,
-                    load_teacher.name.in_(teachers)))
-    return and_(Result.teacher_id.is_(None), match.exists())
+    match = (select(col(TeacherLoad.id))
+             .join(load_school, col(load_school.id) == TeacherLoad.school_id)
+             .join(load_teacher, col(load_teacher.id) == TeacherLoad.teacher_id)
+             .where(or_(col(TeacherLoad.school_id) == Result.school_id, col(load_school.name) == ""),
+                    or_(col(TeacherLoad.year_id) == Result.year_id,
+                        col(TeacherLoad.year_id).is_(None)),
+                    col(TeacherLoad.class_label) == SchoolClass.label,
+                    col(TeacherLoad.subject_id) == Result.subject_id,
+                    col(load_teacher.name).in_(teachers)))
+    return and_(col(Result.teacher_id).is_(None), match.exists())
 
 
 def result_conditions(scope: Scope) -> list[ColumnElement[bool]]:
@@ -176,12 +181,13 @@ def result_conditions(scope: Scope) -> list[ColumnElement[bool]]:
                            (Procedure.name, scope.procedures), (SchoolClass.label, scope.classes),
                            (Subject.name, scope.subjects)):
         if values:
-            conds.append(column.in_(values))
+            conds.append(col(column).in_(values))
     if scope.periods:
         dates = [d for d in (parse_date(p) for p in scope.periods) if d is not None]
-        conds.append(or_(PERIOD.name.in_(scope.periods), Result.held_on.in_(dates)))
+        conds.append(or_(col(PERIOD.name).in_(scope.periods), col(Result.held_on).in_(dates)))
     if scope.teachers:
-        conds.append(or_(Teacher.name.in_(scope.teachers), _load_teacher_matches(scope.teachers)))
+        conds.append(or_(col(Teacher.name).in_(scope.teachers),
+                         _load_teacher_matches(scope.teachers)))
     return conds
 
 
@@ -207,39 +213,39 @@ def _write_results(session: Session, ids: Ids, upload_id: int, results: pd.DataF
     and subjects thousands of times)."""
     if results.empty:
         return
-    col = {name: _text(results[name].tolist()) for name in (
+    texts = {name: _text(results[name].tolist()) for name in (
         "school", "year", "procedure", "period", "date", "class_label", "pupil", "subject",
         "teacher", "mark", "journal_mark", "variant", "gender", "source_sheet")}
     school_ids = {k[0]: i for k, i in ids.many(School, ("name",),
-                                                {(n,) for n in col["school"]}).items()}
-    year_ids = {n: ids.year(n) for n in dict.fromkeys(col["year"])}
-    place = list(zip(col["school"], col["year"], col["class_label"], strict=True))
+                                                {(n,) for n in texts["school"]}).items()}
+    year_ids = {n: ids.year(n) for n in dict.fromkeys(texts["year"])}
+    place = list(zip(texts["school"], texts["year"], texts["class_label"], strict=True))
     by_ids = ids.classes({(school_ids[s], year_ids[y], c) for s, y, c in set(place)})
     class_ids = {k: by_ids[(school_ids[k[0]], year_ids[k[1]], k[2])] for k in set(place)}
     pupil_keys = [(school_ids[s], year_ids[y], "" if is_participant_code(p) else c, p)
-                  for (s, y, c), p in zip(place, col["pupil"], strict=True)]
+                  for (s, y, c), p in zip(place, texts["pupil"], strict=True)]
     pupil_ids = ids.pupils(set(pupil_keys))
-    named = {(school_ids[s], t) for s, t in zip(col["school"], col["teacher"], strict=True) if t}
+    named = {(school_ids[s], t) for s, t in zip(texts["school"], texts["teacher"], strict=True) if t}
     teacher_by_id = ids.many(Teacher, ("school_id", "name"), named)
     teacher_ids = {(s, t): teacher_by_id.get((school_ids[s], t))
-                   for s, t in set(zip(col["school"], col["teacher"], strict=True))}
-    procedure_ids = {n: ids.procedure(n) for n in set(col["procedure"])}
-    period_ids = {n: ids.period(n) for n in set(col["period"])}
-    subject_ids = {n: ids.subject(n) for n in set(col["subject"])}
-    dates = {t: parse_date(t) for t in set(col["date"])}
+                   for s, t in set(zip(texts["school"], texts["teacher"], strict=True))}
+    procedure_ids = {n: ids.procedure(n) for n in set(texts["procedure"])}
+    period_ids = {n: ids.period(n) for n in set(texts["period"])}
+    subject_ids = {n: ids.subject(n) for n in set(texts["subject"])}
+    dates = {t: parse_date(t) for t in set(texts["date"])}
     source_rows = [None if pd.isna(v) else int(v) for v in results["source_row"].tolist()]
     columns: dict[str, list[Any]] = {
-        "school_id": [school_ids[s] for s in col["school"]],
-        "year_id": [year_ids[y] for y in col["year"]],
-        "procedure_id": [procedure_ids[p] for p in col["procedure"]],
-        "period_id": [period_ids[p] for p in col["period"]],
-        "held_on": [dates[t] for t in col["date"]],
+        "school_id": [school_ids[s] for s in texts["school"]],
+        "year_id": [year_ids[y] for y in texts["year"]],
+        "procedure_id": [procedure_ids[p] for p in texts["procedure"]],
+        "period_id": [period_ids[p] for p in texts["period"]],
+        "held_on": [dates[t] for t in texts["date"]],
         "class_id": [class_ids[k] for k in place],
         "pupil_id": [pupil_ids[k] for k in pupil_keys],
-        "subject_id": [subject_ids[n] for n in col["subject"]],
-        "teacher_id": [teacher_ids[k] for k in zip(col["school"], col["teacher"], strict=True)],
-        **{name: col[name] for name in ("mark", "journal_mark", "variant", "gender",
-                                        "source_sheet")},
+        "subject_id": [subject_ids[n] for n in texts["subject"]],
+        "teacher_id": [teacher_ids[k] for k in zip(texts["school"], texts["teacher"], strict=True)],
+        **{name: texts[name] for name in ("mark", "journal_mark", "variant", "gender",
+                                          "source_sheet")},
         **{name: _numbers(results[name].tolist())
            for name in ("primary_score", "max_score", "average", "weighted_average")},
         "source_row": source_rows,
@@ -298,8 +304,9 @@ def bulk_insert(session: Session, table: str, columns: tuple[str, ...],
     assert raw is not None
     names = ", ".join(columns)
     if connection.dialect.name == "postgresql":
-        with raw.cursor() as cursor, cursor.copy(  # type: ignore[attr-defined]
-                f"COPY {table} ({names}) FROM STDIN") as copy:
+        # SQLAlchemy types the driver's connection as plain DB-API; it is psycopg's, with COPY.
+        pg = cast("psycopg.Connection[Any]", raw)
+        with pg.cursor() as pg_cursor, pg_cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
         return
@@ -360,8 +367,8 @@ def _write_destinations(session: Session, ids: Ids, upload_id: int, frame: pd.Da
         return
     rows = []
     for rec in frame.to_dict("records"):
-        row = {k: "" if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v)
-               for k, v in rec.items() if k != "school"}
+        row = {str(k): "" if v is None or v is pd.NA or (isinstance(v, float) and v != v)
+               else str(v) for k, v in rec.items() if k != "school"}
         match = rec["matches_profile"]
         row["matches_profile"] = "" if match is None or match is pd.NA else (
             "да" if bool(match) else "нет")
@@ -373,19 +380,21 @@ def _write_destinations(session: Session, ids: Ids, upload_id: int, frame: pd.Da
 # Readers: (session, scope) → a frame with the columns of core.model.TABLES[name].
 
 
-def result_ids(scope: Scope) -> Select[Any]:
+def result_ids(scope: Scope) -> Select[int | None]:
     """Ids of the results inside ``scope``."""
-    return named_results(select(Result.id)).where(*result_conditions(scope))
+    return named_results(select(col(Result.id))).where(*result_conditions(scope))
 
 
 def _read_results(session: Session, scope: Scope) -> pd.DataFrame:
     stmt = named_results(select(
-        School.name, AcademicYear.name, Procedure.name, func.coalesce(PERIOD.name, ""),
-        Result.held_on, SchoolClass.label, SchoolClass.grade, Pupil.key, Subject.name,
-        func.coalesce(Teacher.name, ""), Result.mark, Result.primary_score, Result.max_score,
-        Result.journal_mark, Result.variant, Result.gender, Result.average,
-        Result.weighted_average, Result.id, Result.source_sheet, Result.source_row,
-    )).where(*result_conditions(scope)).order_by(Result.id)
+        col(School.name), col(AcademicYear.name), col(Procedure.name),
+        func.coalesce(PERIOD.name, ""), col(Result.held_on), col(SchoolClass.label),
+        col(SchoolClass.grade), col(Pupil.key), col(Subject.name), func.coalesce(Teacher.name, ""),
+        col(Result.mark), col(Result.primary_score), col(Result.max_score),
+        col(Result.journal_mark), col(Result.variant), col(Result.gender), col(Result.average),
+        col(Result.weighted_average), col(Result.id), col(Result.source_sheet),
+        col(Result.source_row),
+    )).where(*result_conditions(scope)).order_by(col(Result.id))
     frame = pd.DataFrame(session.execute(stmt).all(), columns=[
         "school", "year", "procedure", "period", "date", "class_label", "grade", "pupil",
         "subject", "teacher", "mark", "primary_score", "max_score", "journal_mark", "variant",
@@ -395,11 +404,12 @@ def _read_results(session: Session, scope: Scope) -> pd.DataFrame:
 
 
 def _read_tasks(session: Session, scope: Scope) -> pd.DataFrame:
-    stmt = (select(TaskScore.result_id, TaskScore.task, TaskScore.score, TaskScore.max_score,
-                   TaskScore.attempted, TaskScore.level, TaskScore.position)
-            .order_by(TaskScore.result_id, TaskScore.position, TaskScore.id))
+    stmt = (select(col(TaskScore.result_id), col(TaskScore.task), col(TaskScore.score),
+                   col(TaskScore.max_score), col(TaskScore.attempted), col(TaskScore.level),
+                   col(TaskScore.position))
+            .order_by(col(TaskScore.result_id), col(TaskScore.position), col(TaskScore.id)))
     if not scope.is_all:
-        stmt = stmt.where(TaskScore.result_id.in_(result_ids(scope)))
+        stmt = stmt.where(col(TaskScore.result_id).in_(result_ids(scope)))
     return pd.DataFrame(session.execute(stmt).all(), columns=[
         "row_id", "task", "score", "max_score", "attempted", "level", "position"])
 
@@ -408,28 +418,29 @@ def _place_conditions(model: Any, scope: Scope, *, any_year: bool = False
                       ) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
     if scope.schools:
-        conds.append(School.name.in_(scope.schools))
+        conds.append(col(School.name).in_(scope.schools))
     if scope.years:
-        year = AcademicYear.name.in_(scope.years)
+        year = col(AcademicYear.name).in_(scope.years)
         conds.append(or_(year, model.year_id.is_(None)) if any_year else year)
     if scope.subjects:
-        conds.append(Subject.name.in_(scope.subjects))
+        conds.append(col(Subject.name).in_(scope.subjects))
     return conds
 
 
 def _read_lessons(session: Session, scope: Scope) -> pd.DataFrame:
-    stmt = (select(School.name, AcademicYear.name, SchoolClass.label, Pupil.key, Subject.name,
-                   Lesson.lesson_on, Lesson.lesson_index, Lesson.marks, Lesson.attendance)
+    stmt = (select(col(School.name), col(AcademicYear.name), col(SchoolClass.label),
+                   col(Pupil.key), col(Subject.name), col(Lesson.lesson_on),
+                   col(Lesson.lesson_index), col(Lesson.marks), col(Lesson.attendance))
             .select_from(Lesson)
-            .join(School, School.id == Lesson.school_id)
-            .join(AcademicYear, AcademicYear.id == Lesson.year_id)
-            .join(SchoolClass, SchoolClass.id == Lesson.class_id)
-            .join(Pupil, Pupil.id == Lesson.pupil_id)
-            .join(Subject, Subject.id == Lesson.subject_id)
+            .join(School, col(School.id) == Lesson.school_id)
+            .join(AcademicYear, col(AcademicYear.id) == Lesson.year_id)
+            .join(SchoolClass, col(SchoolClass.id) == Lesson.class_id)
+            .join(Pupil, col(Pupil.id) == Lesson.pupil_id)
+            .join(Subject, col(Subject.id) == Lesson.subject_id)
             .where(*_place_conditions(Lesson, scope))
-            .order_by(Lesson.id))
+            .order_by(col(Lesson.id)))
     if scope.classes:
-        stmt = stmt.where(SchoolClass.label.in_(scope.classes))
+        stmt = stmt.where(col(SchoolClass.label).in_(scope.classes))
     frame = pd.DataFrame(session.execute(stmt).all(), columns=[
         "school", "year", "class_label", "pupil", "subject", "date", "lesson_index", "marks",
         "attendance"])
@@ -438,29 +449,32 @@ def _read_lessons(session: Session, scope: Scope) -> pd.DataFrame:
 
 
 def _read_load(session: Session, scope: Scope) -> pd.DataFrame:
-    stmt = (select(School.name, func.coalesce(AcademicYear.name, ""), TeacherLoad.class_label,
-                   Subject.name, Teacher.name, TeacherLoad.group_name, TeacherLoad.hours)
+    stmt = (select(col(School.name), func.coalesce(AcademicYear.name, ""),
+                   col(TeacherLoad.class_label), col(Subject.name), col(Teacher.name),
+                   col(TeacherLoad.group_name), col(TeacherLoad.hours))
             .select_from(TeacherLoad)
-            .join(School, School.id == TeacherLoad.school_id)
-            .outerjoin(AcademicYear, AcademicYear.id == TeacherLoad.year_id)
-            .join(Subject, Subject.id == TeacherLoad.subject_id)
-            .join(Teacher, Teacher.id == TeacherLoad.teacher_id)
+            .join(School, col(School.id) == TeacherLoad.school_id)
+            .outerjoin(AcademicYear, col(AcademicYear.id) == TeacherLoad.year_id)
+            .join(Subject, col(Subject.id) == TeacherLoad.subject_id)
+            .join(Teacher, col(Teacher.id) == TeacherLoad.teacher_id)
             .where(*_place_conditions(TeacherLoad, scope, any_year=True))
-            .order_by(TeacherLoad.id))
+            .order_by(col(TeacherLoad.id)))
     if scope.classes:
-        stmt = stmt.where(TeacherLoad.class_label.in_(scope.classes))
+        stmt = stmt.where(col(TeacherLoad.class_label).in_(scope.classes))
     return pd.DataFrame(session.execute(stmt).all(), columns=[
         "school", "year", "class_label", "subject", "teacher", "group", "hours"])
 
 
 def _read_destinations(session: Session, scope: Scope) -> pd.DataFrame:
-    stmt = (select(School.name, Destination.graduation_year, Destination.class_label,
-                   Destination.pupil, Destination.direction, Destination.institution,
-                   Destination.speciality, Destination.funding, Destination.matches_profile)
-            .select_from(Destination).join(School, School.id == Destination.school_id)
-            .order_by(Destination.id))
+    stmt = (select(col(School.name), col(Destination.graduation_year),
+                   col(Destination.class_label), col(Destination.pupil),
+                   col(Destination.direction), col(Destination.institution),
+                   col(Destination.speciality), col(Destination.funding),
+                   col(Destination.matches_profile))
+            .select_from(Destination).join(School, col(School.id) == Destination.school_id)
+            .order_by(col(Destination.id)))
     if scope.schools:
-        stmt = stmt.where(School.name.in_(scope.schools))
+        stmt = stmt.where(col(School.name).in_(scope.schools))
     frame = pd.DataFrame(session.execute(stmt).all(), columns=[
         "school", "graduation_year", "class_label", "pupil", "direction", "institution",
         "speciality", "funding", "matches_profile"])
@@ -480,6 +494,13 @@ class StoredTable:
     @property
     def counter(self) -> str:
         return self.upload_column or self.name
+
+    def upload_id(self) -> Mapped[int]:
+        """``model.upload_id`` of a ``per_upload`` table, looked up through the mapper (the
+        registry holds the model as ``type[SQLModel]``, which declares no such attribute; a
+        method, as mypy reads a property typed ``Mapped`` as the column's Python value)."""
+        column: Mapped[int] = class_mapper(self.model).attrs["upload_id"].class_attribute
+        return column
 
 
 STORED: tuple[StoredTable, ...] = (

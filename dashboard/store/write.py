@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import delete, func, insert, select, text, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from core.cohorts import propose_links
 from core.dates import format_date, parse_date
@@ -65,36 +65,37 @@ class SaveResult:
 def _earlier(session: Session, ids: set[int]) -> dict[int, EarlierUpload]:
     if not ids:
         return {}
-    rows = session.execute(select(Upload.id, Upload.file_name, Upload.uploaded_at)
-                           .where(Upload.id.in_(sorted(ids)))).all()
+    rows = session.execute(select(col(Upload.id), col(Upload.file_name), col(Upload.uploaded_at))
+                           .where(col(Upload.id).in_(sorted(ids)))).all()
     return {int(i): EarlierUpload(int(i), str(n), at) for i, n, at in rows}
 
 
 def intake_state(*, session: Session, parsed: ParsedFile) -> StoredState:
     """What earlier uploads hold, as much as :func:`core.intake.decide` needs for ``parsed``."""
-    same = session.execute(select(Upload.id, Upload.file_name, Upload.uploaded_at)
-                           .where(Upload.sha256 == parsed.sha256)).first()
+    same = session.execute(select(col(Upload.id), col(Upload.file_name), col(Upload.uploaded_at))
+                           .where(col(Upload.sha256) == parsed.sha256)).first()
     results = parsed.results
     pupils = pd.DataFrame(columns=["upload_id", *RESULT_KEY, "pupil"])
     if not results.empty:
         stmt = named_results(select(
-            Result.upload_id, School.name, AcademicYear.name, Procedure.name,
-            func.coalesce(PERIOD.name, ""), Result.held_on, SchoolClass.label, Subject.name,
-            Pupil.key)).where(AcademicYear.name.in_(sorted(set(results["year"]))),
-                              School.name.in_(sorted(set(results["school"]))))
+            col(Result.upload_id), col(School.name), col(AcademicYear.name), col(Procedure.name),
+            func.coalesce(PERIOD.name, ""), col(Result.held_on), col(SchoolClass.label),
+            col(Subject.name), col(Pupil.key),
+        )).where(col(AcademicYear.name).in_(sorted(set(results["year"]))),
+                 col(School.name).in_(sorted(set(results["school"]))))
         pupils = pd.DataFrame(session.execute(stmt).all(),
                               columns=["upload_id", *RESULT_KEY, "pupil"])
         pupils["date"] = pupils["date"].map(format_date)
     loads = pd.DataFrame(columns=["upload_id", *LOAD_SCOPE, "rows"])
     if not parsed.teacher_load.empty:
-        stmt2 = (select(TeacherLoad.upload_id, School.name,
-                        func.coalesce(AcademicYear.name, ""), TeacherLoad.class_label,
-                        Subject.name, func.count())
-                 .join(School, School.id == TeacherLoad.school_id)
-                 .outerjoin(AcademicYear, AcademicYear.id == TeacherLoad.year_id)
-                 .join(Subject, Subject.id == TeacherLoad.subject_id)
-                 .group_by(TeacherLoad.upload_id, School.name, AcademicYear.name,
-                           TeacherLoad.class_label, Subject.name))
+        stmt2 = (select(col(TeacherLoad.upload_id), col(School.name),
+                        func.coalesce(AcademicYear.name, ""), col(TeacherLoad.class_label),
+                        col(Subject.name), func.count())
+                 .join(School, col(School.id) == TeacherLoad.school_id)
+                 .outerjoin(AcademicYear, col(AcademicYear.id) == TeacherLoad.year_id)
+                 .join(Subject, col(Subject.id) == TeacherLoad.subject_id)
+                 .group_by(col(TeacherLoad.upload_id), col(School.name), col(AcademicYear.name),
+                           col(TeacherLoad.class_label), col(Subject.name)))
         loads = pd.DataFrame(session.execute(stmt2).all(),
                              columns=["upload_id", *LOAD_SCOPE, "rows"])
     uploads = _earlier(session, {int(u) for u in pupils["upload_id"]}
@@ -120,11 +121,12 @@ def save_upload(*, session: Session, parsed: ParsedFile, uploaded_by: str = "",
     if not decision.can_save:
         return SaveResult(decision)
     ids = Ids(session)
+    # The counter columns are named by the table registry, so mypy cannot match them to fields.
+    counters: dict[str, Any] = {t.counter: len(getattr(parsed, t.name)) for t in STORED}
     upload = Upload(
         file_name=parsed.file_name, sha256=parsed.sha256, uploaded_at=now or datetime.now(UTC),
         uploaded_by=uploaded_by, layout=parsed.layout, layout_title=parsed.layout_title,
-        scope=json.dumps(_describe_scope(parsed), ensure_ascii=False),
-        **{t.counter: len(getattr(parsed, t.name)) for t in STORED},
+        scope=json.dumps(_describe_scope(parsed), ensure_ascii=False), **counters,
     )
     session.add(upload)
     session.flush()
@@ -175,16 +177,18 @@ def _delete_results(session: Session, ids: Ids, scopes: pd.DataFrame) -> None:
         year_id = ids.year(str(rec["year"]))
         period_id = ids.period(str(rec["period"]))
         held_on = parse_date(str(rec["date"]))
-        cond = [Result.upload_id == int(rec["upload_id"]), Result.school_id == school_id,
-                Result.year_id == year_id,
-                Result.procedure_id == ids.procedure(str(rec["procedure"])),
-                Result.class_id == ids.school_class(school_id, year_id, str(rec["class_label"])),
-                Result.subject_id == ids.subject(str(rec["subject"])),
-                Result.held_on.is_(None) if held_on is None else Result.held_on == held_on,
-                Result.period_id.is_(None) if period_id is None
-                else Result.period_id == period_id]
-        session.execute(delete(TaskScore).where(TaskScore.result_id.in_(
-            select(Result.id).where(*cond))))
+        cond = [col(Result.upload_id) == int(rec["upload_id"]),
+                col(Result.school_id) == school_id, col(Result.year_id) == year_id,
+                col(Result.procedure_id) == ids.procedure(str(rec["procedure"])),
+                col(Result.class_id) == ids.school_class(school_id, year_id,
+                                                         str(rec["class_label"])),
+                col(Result.subject_id) == ids.subject(str(rec["subject"])),
+                col(Result.held_on).is_(None) if held_on is None
+                else col(Result.held_on) == held_on,
+                col(Result.period_id).is_(None) if period_id is None
+                else col(Result.period_id) == period_id]
+        session.execute(delete(TaskScore).where(col(TaskScore.result_id).in_(
+            select(col(Result.id)).where(*cond))))
         session.execute(delete(Result).where(*cond))
 
 
@@ -192,21 +196,23 @@ def _delete_load(session: Session, ids: Ids, scopes: pd.DataFrame) -> None:
     for rec in scopes.to_dict("records"):
         year = str(rec["year"])
         session.execute(delete(TeacherLoad).where(
-            TeacherLoad.upload_id == int(rec["upload_id"]),
-            TeacherLoad.school_id == ids.school(str(rec["school"])),
-            TeacherLoad.class_label == str(rec["class_label"]),
-            TeacherLoad.subject_id == ids.subject(str(rec["subject"])),
-            TeacherLoad.year_id.is_(None) if not year else TeacherLoad.year_id == ids.year(year)))
+            col(TeacherLoad.upload_id) == int(rec["upload_id"]),
+            col(TeacherLoad.school_id) == ids.school(str(rec["school"])),
+            col(TeacherLoad.class_label) == str(rec["class_label"]),
+            col(TeacherLoad.subject_id) == ids.subject(str(rec["subject"])),
+            col(TeacherLoad.year_id).is_(None) if not year
+            else col(TeacherLoad.year_id) == ids.year(year)))
 
 
 def _mark_replaced(session: Session, upload_ids: set[int]) -> None:
     """Status and counts of earlier uploads after some of their rows were replaced."""
     for upload_id in upload_ids:
         left = {t.counter: session.execute(select(func.count()).select_from(t.model).where(
-                    t.model.upload_id == upload_id)).scalar_one()  # type: ignore[attr-defined]
+                    t.upload_id() == upload_id)).scalar_one()
                 for t in STORED if t.per_upload}
         status = "заменено полностью" if not any(left.values()) else "заменено частично"
-        session.execute(update(Upload).where(Upload.id == upload_id).values(status=status, **left))
+        session.execute(update(Upload).where(col(Upload.id) == upload_id)
+                        .values(status=status, **left))
 
 
 def delete_upload(*, session: Session, upload_id: int) -> bool:
@@ -214,22 +220,21 @@ def delete_upload(*, session: Session, upload_id: int) -> bool:
     there is no such upload."""
     if session.get(Upload, upload_id) is None:
         return False
-    own = select(Result.id).where(Result.upload_id == upload_id)
-    session.execute(delete(TaskScore).where(TaskScore.result_id.in_(own)))
+    own = select(col(Result.id)).where(col(Result.upload_id) == upload_id)
+    session.execute(delete(TaskScore).where(col(TaskScore.result_id).in_(own)))
     for table in STORED:
         if table.per_upload:
-            session.execute(delete(table.model).where(
-                table.model.upload_id == upload_id))  # type: ignore[attr-defined]
-    session.execute(delete(Upload).where(Upload.id == upload_id))
+            session.execute(delete(table.model).where(table.upload_id() == upload_id))
+    session.execute(delete(Upload).where(col(Upload.id) == upload_id))
     _purge_pupils(session)
     return True
 
 
 def _purge_pupils(session: Session) -> None:
-    used = select(Result.pupil_id).union(select(Lesson.pupil_id))
-    session.execute(delete(PupilLink).where(PupilLink.from_pupil_id.not_in(used)
-                                            | PupilLink.to_pupil_id.not_in(used)))
-    session.execute(delete(Pupil).where(Pupil.id.not_in(used)))
+    used = select(col(Result.pupil_id)).union(select(col(Lesson.pupil_id)))
+    session.execute(delete(PupilLink).where(col(PupilLink.from_pupil_id).not_in(used)
+                                            | col(PupilLink.to_pupil_id).not_in(used)))
+    session.execute(delete(Pupil).where(col(Pupil.id).not_in(used)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -240,15 +245,16 @@ def link_pupils(*, session: Session, school_ids: list[int]) -> int:
     """Make the links the data allows (core.cohorts.propose_links) in these schools that are
     not there yet and that the user has not rejected. Returns how many were made."""
     rows = session.execute(
-        select(Pupil.school_id, Pupil.id, AcademicYear.name, Pupil.class_label, Pupil.key)
-        .join(AcademicYear, AcademicYear.id == Pupil.year_id)
-        .where(Pupil.school_id.in_(school_ids), Pupil.class_label != "")).all()
+        select(col(Pupil.school_id), col(Pupil.id), col(AcademicYear.name),
+               col(Pupil.class_label), col(Pupil.key))
+        .join(AcademicYear, col(AcademicYear.id) == Pupil.year_id)
+        .where(col(Pupil.school_id).in_(school_ids), col(Pupil.class_label) != "")).all()
     pupils = pd.DataFrame(rows, columns=["school_id", "id", "year", "class_label", "pupil"])
     if pupils.empty:
         return 0
     known = {(int(a), int(b)) for a, b in session.execute(
-        select(PupilLink.from_pupil_id, PupilLink.to_pupil_id)
-        .where(PupilLink.school_id.in_(school_ids))).all()}
+        select(col(PupilLink.from_pupil_id), col(PupilLink.to_pupil_id))
+        .where(col(PupilLink.school_id).in_(school_ids))).all()}
     linked_from = {a for a, _b in known}
     linked_to = {b for _a, b in known}
     new = []
@@ -267,14 +273,15 @@ def link_pupils(*, session: Session, school_ids: list[int]) -> int:
 def set_pupil_link(*, session: Session, from_pupil_id: int, to_pupil_id: int) -> None:
     """The user says these two pupils are one child: other links of either in that direction
     are rejected, and this one is kept as the user's."""
-    school_id = session.execute(select(Pupil.school_id).where(
-        Pupil.id == from_pupil_id)).scalar_one()
+    school_id = session.execute(select(col(Pupil.school_id)).where(
+        col(Pupil.id) == from_pupil_id)).scalar_one()
     session.execute(update(PupilLink).where(
-        (PupilLink.from_pupil_id == from_pupil_id) | (PupilLink.to_pupil_id == to_pupil_id),
-        PupilLink.status != "rejected").values(status="rejected"))
+        (col(PupilLink.from_pupil_id) == from_pupil_id)
+        | (col(PupilLink.to_pupil_id) == to_pupil_id),
+        col(PupilLink.status) != "rejected").values(status="rejected"))
     existing = session.execute(select(PupilLink).where(
-        PupilLink.from_pupil_id == from_pupil_id,
-        PupilLink.to_pupil_id == to_pupil_id)).scalar_one_or_none()
+        col(PupilLink.from_pupil_id) == from_pupil_id,
+        col(PupilLink.to_pupil_id) == to_pupil_id)).scalar_one_or_none()
     if existing is None:
         session.add(PupilLink(school_id=school_id, from_pupil_id=from_pupil_id,
                               to_pupil_id=to_pupil_id, status="user"))
@@ -310,7 +317,7 @@ def set_setting(*, session: Session, key: str, value: Any) -> None:
 def save_mapping(*, session: Session, signature: str, mapping: dict[str, Any],
                  now: datetime | None = None) -> None:
     row = session.execute(select(ColumnMapping).where(
-        ColumnMapping.signature == signature)).scalar_one_or_none()
+        col(ColumnMapping.signature) == signature)).scalar_one_or_none()
     text = json.dumps(mapping, ensure_ascii=False)
     stamp = now or datetime.now(UTC)
     if row is None:
