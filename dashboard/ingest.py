@@ -92,24 +92,9 @@ def demo_files() -> list[Path]:
     return sorted(files, key=lambda p: (not p.name.startswith("teacher_load"), p.name))
 
 
-if __name__ == "__main__":  # python -m dashboard.ingest: load the demonstration data
+if __name__ == "__main__":  # python -m dashboard.ingest (see dashboard.cli)
     import sys
 
-    from dashboard import services
+    from dashboard.cli import main
 
-    print(f"База данных: {services.database_kind()}")
-    try:
-        outcomes = services.load_demo(lambda i, n, name: print(
-            f"Демонстрационные данные: файл {i + 1} из {n} — {name}" if name else
-            "Демонстрационные данные загружены.", flush=True))
-    except services.DemoError as exc:
-        print(f"Ошибка: {exc}", file=sys.stderr)
-        sys.exit(1)
-    from core.intake import IntakeStatus
-    from dashboard.messages import save_message
-
-    if all(o.status is IntakeStatus.DUPLICATE for o in outcomes):
-        print("  Все демонстрационные файлы уже были загружены ранее.")
-    else:
-        for outcome in outcomes:
-            print("  " + save_message(outcome)[1])
+    sys.exit(main())

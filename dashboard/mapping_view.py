@@ -17,6 +17,7 @@ from core.readers.mapping import (
 )
 from core.workbook import read_workbook
 from dashboard import ingest, services
+from dashboard.text import plain
 
 __all__ = ["mapped_report"]
 
@@ -31,7 +32,7 @@ def mapped_report(key: str, data: bytes, report: ingest.FileReport,
     try:
         sheets = read_workbook(data, report.file_name)
     except ParseError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         return report
     names = [s.name for s in sheets]
     sheet_name = st.selectbox("Лист с данными", names, key=f"{key}_sheet") if len(names) > 1 \
@@ -49,7 +50,7 @@ def mapped_report(key: str, data: bytes, report: ingest.FileReport,
             st.session_state[f"{key}_edit"] = True
             st.rerun()
         return mapped
-    st.warning(report.error)
+    st.warning(plain(report.error))
     st.markdown("**Сопоставьте столбцы файла с полями** (обязательные отмечены *):")
     header_row = int(st.number_input("Строка заголовков", min_value=1, max_value=max(sheet.height, 1),
                                      value=guessed + 1, key=f"{key}_hdr")) - 1

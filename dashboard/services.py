@@ -27,9 +27,27 @@ from core.summary import summary_table
 from dashboard import ingest, store
 
 __all__ = [
-    "DemoError", "SaveOutcome", "data_version", "database_kind", "dataset", "delete_upload",
-    "engine", "get_setting", "has_uploads", "load_demo", "pupil_links", "remember_mapping",
-    "remembered_mapping", "save_file", "set_settings", "summary", "uploads",
+    "DatabaseUnavailable",
+    "DemoError",
+    "ReadOnly",
+    "SaveOutcome",
+    "data_version",
+    "database_kind",
+    "database_problem",
+    "dataset",
+    "delete_upload",
+    "engine",
+    "get_setting",
+    "has_uploads",
+    "load_demo",
+    "pupil_links",
+    "read_only_reason",
+    "remember_mapping",
+    "remembered_mapping",
+    "save_file",
+    "set_settings",
+    "summary",
+    "uploads",
 ]
 
 T = TypeVar("T")
@@ -41,13 +59,65 @@ _CACHE_SIZE = 16
 _log = logging.getLogger(__name__)
 
 
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be used; ``str()`` says in Russian what to check (never the URL)."""
+
+
+class ReadOnly(RuntimeError):
+    """Saving, deleting or changing settings in a database opened for viewing only."""
+
+
+def _unavailable(url: str, exc: BaseException) -> DatabaseUnavailable:
+    if isinstance(exc, store.ReadOnlyDatabase):
+        return DatabaseUnavailable(f"База данных не открывается: {exc}.")
+    if url.startswith("postgresql"):
+        return DatabaseUnavailable(
+            "База данных PostgreSQL недоступна. Проверьте, что сервер запущен и принимает "
+            "подключения, что адрес, имя базы, пользователь и пароль в переменной DATABASE_URL "
+            "верны, и обновите страницу.")
+    return DatabaseUnavailable(
+        "Файл базы данных SQLite не открывается. Проверьте, что папка с ним существует и "
+        "доступна, что на диске есть свободное место и файл не повреждён, и обновите страницу.")
+
+
 def engine() -> Engine:
-    """The engine of the configured database, made (and migrated) once per URL."""
+    """The engine of the configured database, made (and migrated) once per URL. Raises
+    :class:`DatabaseUnavailable` (and tries again on the next call) when it cannot be used."""
     url = store.database_url()
     with _lock:
         if url not in _engines:
-            _engines[url] = store.make_engine(url)
+            try:
+                _engines[url] = store.make_engine(url)
+            except Exception as exc:  # any driver's failure: one Russian message, logged
+                _log.exception("the database cannot be opened (%s)", store.database_kind(url))
+                raise _unavailable(url, exc) from None
         return _engines[url]
+
+
+def database_problem() -> str | None:
+    """A Russian message when the database cannot be used right now, else ``None``."""
+    try:
+        with engine().connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except DatabaseUnavailable as exc:
+        return str(exc)
+    except Exception as exc:
+        _log.exception("the database stopped answering")
+        with _lock:  # connect afresh next time
+            dropped = _engines.pop(store.database_url(), None)
+        if dropped is not None:
+            dropped.dispose()
+        return str(_unavailable(store.database_url(), exc))
+    return None
+
+
+def read_only_reason() -> str | None:
+    """Why nothing can be saved (a database file opened for viewing only), else ``None``."""
+    if store.is_read_only(engine()):
+        return ("Файл базы данных доступен только для чтения: данные можно смотреть и скачивать, "
+                "но не загружать, удалять или менять настройки. Разрешите запись в файл и его "
+                "папку и обновите страницу.")
+    return None
 
 
 @contextmanager
@@ -59,6 +129,9 @@ def _reading() -> Iterator[Session]:
 @contextmanager
 def _transaction() -> Iterator[Session]:
     """One unit of work: committed when the block ends, rolled back on any error."""
+    reason = read_only_reason()
+    if reason:
+        raise ReadOnly(reason)
     with Session(engine()) as session:
         try:
             yield session
@@ -138,6 +211,8 @@ def save_file(parsed: ParsedFile, *, replace: bool = False, uploaded_by: str = "
     """Save one file in its own transaction: all or nothing. The decision (duplicate? conflict?)
     and the write happen under the store's write lock, so two files saved at the same moment
     are decided one after the other."""
+    if read_only_reason():
+        return SaveOutcome(parsed.file_name, None, failed=True)
     try:
         with engine().connect() as conn:
             locked = conn.execution_options(**{store.WRITE_LOCK_OPTION: True})

@@ -19,6 +19,7 @@ from core.readers.filename import propose_metadata
 from core.template import template_xlsx
 from dashboard import ingest, mapping_view, services
 from dashboard.messages import save_message
+from dashboard.text import plain
 
 __all__ = ["history", "review_and_save", "template_download"]
 
@@ -128,7 +129,7 @@ def review_and_save(files: list[st.runtime.uploaded_file_manager.UploadedFile],
                 report = mapping_view.mapped_report(key, data, report, base)
             if report.parsed is None:
                 if not report.unknown_layout:
-                    st.error(report.error)
+                    st.error(plain(report.error))
                 reports.append((key, report))
                 continue
             meta = _metadata_inputs(key, report, base, propose_metadata(file.name))
@@ -157,12 +158,13 @@ def review_and_save(files: list[st.runtime.uploaded_file_manager.UploadedFile],
 
 
 def _title(report: ingest.FileReport) -> str:
+    name = plain(report.file_name)
     if report.parsed is None:
         if report.unknown_layout:
-            return f":material/help: {report.file_name} — макет не распознан, сопоставьте столбцы"
-        return f":material/error: {report.file_name} — не прочитан"
+            return f":material/help: {name} — макет не распознан, сопоставьте столбцы"
+        return f":material/error: {name} — не прочитан"
     icon = ":material/error:" if report.errors or report.missing else ":material/check_circle:"
-    return f"{icon} {report.file_name} — {report.parsed.layout_title}"
+    return f"{icon} {name} — {report.parsed.layout_title}"
 
 
 def _show(report: ingest.FileReport) -> None:
@@ -202,7 +204,7 @@ def _save(ready: list[tuple[str, ingest.FileReport]], *, replace: bool,
         if outcome.status is IntakeStatus.CONFLICT:
             conflicts.add(key)
         level, text = save_message(outcome)
-        show[level](text)
+        show[level](plain(text))
     st.session_state[_CONFLICTS] = conflicts
 
 

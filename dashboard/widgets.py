@@ -14,6 +14,7 @@ from core.indicators import Indicators
 from core.names import TERM_PROCEDURE, grade_of
 from core.summary import SummaryFilter
 from dashboard.navigation import page_path
+from dashboard.text import plain
 
 __all__ = ["FORMULAS", "data_status", "empty_state", "filter_bar", "kpi_row", "summary_grid"]
 
@@ -130,7 +131,7 @@ def empty_state() -> None:
         try:
             services.load_demo(progress)
         except services.DemoError as exc:  # show a message, never a traceback
-            st.error(f"Не удалось загрузить демонстрационные данные: {exc}")
+            st.error(f"Не удалось загрузить демонстрационные данные: {plain(exc)}")
             return
         st.rerun()
 
@@ -151,4 +152,4 @@ def data_status(table: pd.DataFrame) -> None:
         "subjects": "Предметов", "n": "Отметок (N)"}), hide_index=True, width="stretch")
     years = ", ".join(sorted(set(table["year"])))
     schools = ", ".join(sorted({s for s in table["school"] if s})) or "не указана"
-    st.caption(f"Школа: {schools}. Учебные годы: {years}.")
+    st.caption(f"Школа: {plain(schools)}. Учебные годы: {plain(years)}.")

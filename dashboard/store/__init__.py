@@ -15,8 +15,10 @@ ORM rows.
 from dashboard.store.engine import (
     DEFAULT_URL,
     WRITE_LOCK_OPTION,
+    ReadOnlyDatabase,
     database_kind,
     database_url,
+    is_read_only,
     make_engine,
     migrate,
 )
@@ -45,6 +47,7 @@ from dashboard.store.write import (
 __all__ = [
     "DEFAULT_URL",
     "WRITE_LOCK_OPTION",
+    "ReadOnlyDatabase",
     "SaveResult",
     "data_version",
     "database_kind",
@@ -53,6 +56,7 @@ __all__ = [
     "get_setting",
     "has_results",
     "intake_state",
+    "is_read_only",
     "link_pupils",
     "list_uploads",
     "load_dataset",

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, MetaData, event, inspect
 from sqlmodel import create_engine
 
 __all__ = [
-    "DEFAULT_URL", "WRITE_LOCK_OPTION", "database_kind", "database_url", "make_engine", "migrate",
+    "DEFAULT_URL", "WRITE_LOCK_OPTION", "ReadOnlyDatabase", "database_kind", "database_url",
+    "is_read_only", "make_engine", "migrate",
 ]
 
 # Execution option of a connection whose transactions take SQLite's write lock at BEGIN
@@ -33,11 +35,52 @@ def database_kind(url: str | None = None) -> str:
         "SQLite (встроенная)"
 
 
-def make_engine(url: str | None = None) -> Engine:
-    """An engine for ``url`` (default: :func:`database_url`), migrated to the newest schema."""
-    url = url or database_url()
+class ReadOnlyDatabase(RuntimeError):
+    """The SQLite file cannot be written (permissions, a read-only disk): it is opened for
+    viewing only, and saving is refused with this reason."""
+
+
+def _sqlite_path(url: str) -> Path | None:
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        return Path(url.removeprefix("sqlite:///").split("?", 1)[0])
+    return None
+
+
+def _writable(path: Path) -> bool:
+    """Whether SQLite can write ``path``: asked of SQLite itself (permissions, a read-only
+    mount, an immutable file), since the owner's bits say nothing to root."""
+    if not path.exists():
+        return os.access(path.parent, os.W_OK)
+    try:
+        conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("CREATE TABLE IF NOT EXISTS _vsoko_probe (x INTEGER)")
+            conn.execute("ROLLBACK")
+        finally:
+            conn.close()
+    except sqlite3.OperationalError as exc:
+        return "readonly" not in str(exc).replace(" ", "").lower() and \
+            "unable to open" not in str(exc)
+    return True
+
+
+def is_read_only(engine: Engine) -> bool:
+    return bool(engine.dialect.name == "sqlite" and engine.url.query.get("mode") == "ro")
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine for ``url`` (default: :func:`database_url`), migrated to the newest schema.
+
+    A SQLite file that cannot be written opens read-only (:func:`is_read_only`) when its schema
+    is already the newest; otherwise :class:`ReadOnlyDatabase` says why it cannot be used.
+    """
+    url = url or database_url()
+    path = _sqlite_path(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists() and not _writable(path):
+            return _read_only_engine(path)
     engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
@@ -61,6 +104,30 @@ def make_engine(url: str | None = None) -> Engine:
     return engine
 
 
+def _read_only_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///file:{path}?mode=ro&immutable=1&uri=true")
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    try:
+        with engine.connect() as conn:
+            version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    except Exception as exc:
+        engine.dispose()
+        raise ReadOnlyDatabase(
+            f"файл базы данных «{path.name}» доступен только для чтения и не открывается как "
+            f"база ВСОКО") from exc
+    if version != head:
+        engine.dispose()
+        raise ReadOnlyDatabase(
+            f"файл базы данных «{path.name}» доступен только для чтения, а его нужно обновить до "
+            f"новой версии программы: разрешите запись в файл и в его папку")
+    return engine
+
+
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Upgrade the schema to ``revision`` (the newest by default)."""
     from alembic import command
@@ -76,6 +143,7 @@ def migrate(engine: Engine, revision: str = "head") -> None:
             # only works outside a transaction, so it goes to the driver's connection directly.
             _raw(conn).execute("PRAGMA foreign_keys=OFF")
         with conn.begin():  # SQLite: one transaction, so a killed migration leaves nothing
+            _clear_half_made_schema(conn)
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
             if sqlite:
@@ -84,6 +152,24 @@ def migrate(engine: Engine, revision: str = "head") -> None:
                     raise RuntimeError(f"migration left broken references: {broken[:5]}")
         if sqlite:
             _raw(conn).execute("PRAGMA foreign_keys=ON")
+
+
+def _clear_half_made_schema(conn: Connection) -> None:
+    """Tables without a recorded revision are what an interrupted first migration of an
+    earlier release left behind (every later start failed with «table … already exists").
+    Holding no upload, they are dropped so that the schema is made again; a database that holds
+    uploads but no revision is not touched and the error says so."""
+    tables = set(inspect(conn).get_table_names())
+    version = None
+    if "alembic_version" in tables:
+        version = conn.exec_driver_sql("SELECT max(version_num) FROM alembic_version").scalar()
+    if version is not None or not (tables - {"alembic_version"}):
+        return
+    if "upload" in tables and conn.exec_driver_sql("SELECT count(*) FROM upload").scalar():
+        raise RuntimeError("the database holds uploads but no schema revision")
+    meta = MetaData()
+    meta.reflect(conn)
+    meta.drop_all(conn)
 
 
 def _raw(conn: Any) -> Any:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,3 +21,10 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+def shown(elements: Iterable[object]) -> list[str]:
+    """The texts of messages as a reader sees them: user text is escaped for markdown
+    (dashboard.text.plain), so AppTest's raw values carry backslashes and zero-width spaces."""
+    return [re.sub(r"\\(.)", r"\1", str(e.value)).replace("\u200b", "")  # type: ignore[attr-defined]
+            for e in elements]

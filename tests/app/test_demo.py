@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import ingest, store
 from dashboard.navigation import page_path
-from tests.app.conftest import APP
+from tests.app.conftest import APP, shown
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,4 +49,4 @@ def test_empty_state_button_loads_the_demonstration_school(database: str) -> Non
     at.button[0].click().run()
     assert not at.exception
     assert [m.label for m in at.metric][:2] == ["N (отметок)", "Успеваемость"]
-    assert not any("нет данных" in i.value for i in at.info)
+    assert not any("нет данных" in i for i in shown(at.info))

@@ -12,7 +12,7 @@ from core.readers import parse_file
 from core.summary import count_summary, summary_table
 from dashboard import services
 from dashboard.navigation import PAGES, page_path
-from tests.app.conftest import APP
+from tests.app.conftest import APP, shown
 from tests.core.builders import class_marks, template_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -53,7 +53,7 @@ def test_page_renders_with_data(database: str, page) -> None:  # type: ignore[no
 
 def test_empty_overview_offers_demonstration_data(database: str) -> None:
     at = _open(_app(), "overview")
-    assert any("нет данных" in i.value for i in at.info)
+    assert any("нет данных" in i for i in shown(at.info))
     assert [b.label for b in at.button] == ["Загрузить демонстрационные данные"]
 
 
@@ -63,13 +63,13 @@ def test_upload_then_overview_shows_the_numbers(database: str) -> None:
     at = _open(_app(), "upload")
     at.file_uploader[0].upload("8А.xlsx", data, XLSX).run()
     # the template has no school: saving waits for the «Школа» field
-    assert any("школа" in e.value for e in at.error)
+    assert any("школа" in e for e in shown(at.error))
     assert next(b for b in at.button if b.label.startswith("Сохранить файлы")).disabled
     at.text_input(key="upload_school").input("Школа № 1").run()
     assert not at.exception
     save = next(b for b in at.button if b.label.startswith("Сохранить файлы"))
     save.click().run()
-    assert "Файл «8А.xlsx» сохранён." in [s.value for s in at.success]
+    assert "Файл «8А.xlsx» сохранён." in shown(at.success)
     at = _open(at, "overview")
     # 9 pupils, N = 8 (осв out): успеваемость 6/8 = 75.0; качество 5/8 = 62.5;
     # СОУ (200+192+36+16+7)/8 = 56.375 → 56,4; средний балл (10+12+3+2)/7 = 3.857 → 3,86
@@ -84,7 +84,7 @@ def test_uploading_a_broken_file_saves_nothing(database: str) -> None:
     at = _open(_app(), "upload")
     at.file_uploader[0].upload("сломан.xlsx", b"PK\x03\x04 not really a zip", XLSX).run()
     assert not at.exception
-    assert any("сломан.xlsx" in e.value for e in at.error)
+    assert any("сломан.xlsx" in e for e in shown(at.error))
     save = next(b for b in at.button if b.label.startswith("Сохранить файлы"))
     assert save.disabled
 
@@ -98,7 +98,7 @@ def test_only_a_teacher_load_is_not_called_an_empty_database(database: str) -> N
     assert services.save_file(parsed).saved
     at = _open(_app(), "overview")
     assert not at.exception
-    assert any("только сведения без отметок" in i.value for i in at.info)
+    assert any("только сведения без отметок" in i for i in shown(at.info))
 
 
 @pytest.mark.postgres

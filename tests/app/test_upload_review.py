@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import store
 from dashboard.navigation import page_path
-from tests.app.conftest import APP
+from tests.app.conftest import APP, shown
 from tests.conftest import real_file
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -33,7 +33,7 @@ def test_protocol_without_metadata_gets_proposals_from_file_name(database: str,
     at.file_uploader[0].upload("Проведение работы по математике, 5 класс. ВПР 2022.xlsx", data,
                                XLSX).run()
     assert not at.exception
-    assert any("предложено по имени файла" in w.value for w in at.warning)
+    assert any("предложено по имени файла" in w for w in shown(at.warning))
     inputs = {t.label: t.value for t in at.text_input}
     assert inputs["Учебный год"] == "2021/2022" and inputs["Предмет"] == "Математика"
     assert at.number_input[0].value == 5
@@ -58,7 +58,7 @@ def test_file_still_lacking_year_subject_and_grade_is_not_saved(database: str,
     at.file_uploader[0].upload("protocol.xlsx", data, XLSX).run()
     assert not at.exception
     assert any("не будет сохранён, пока не указаны: учебный год, предмет, параллель (класс)"
-               in e.value for e in at.error)
+               in e for e in shown(at.error))
     save = next(b for b in at.button if b.label.startswith("Сохранить файлы"))
     assert save.label == "Сохранить файлы (0)" and save.disabled
     with Session(store.make_engine(database)) as s:
@@ -74,12 +74,12 @@ def test_period_missing_from_a_wide_sheet_is_asked_for_and_then_saved(database: 
     at = _upload_page()
     at.file_uploader[0].upload("ведомость.xlsx", data, XLSX).run()
     assert not at.exception
-    assert any("не будет сохранён, пока не указаны: период" in e.value for e in at.error)
+    assert any("не будет сохранён, пока не указаны: период" in e for e in shown(at.error))
     assert next(b for b in at.button if b.label.startswith("Сохранить файлы")).disabled
     next(t for t in at.text_input if t.label == "Период").input("2 четверть").run()
     assert not at.exception and not at.error
     next(b for b in at.button if b.label.startswith("Сохранить файлы")).click().run()
-    assert any("сохранён" in m.value for m in at.success)
+    assert any("сохранён" in m for m in shown(at.success))
     with Session(store.make_engine(database)) as s:
         results = store.load_dataset(session=s).results
     # one pupil × three subjects, all in the period given on the page
@@ -92,7 +92,7 @@ def test_same_file_twice_is_skipped_with_a_message(database: str, realdata: Path
         at = _upload_page()
         at.file_uploader[0].upload("табель.xlsx", data, XLSX).run()
         next(b for b in at.button if b.label.startswith("Сохранить файлы")).click().run()
-        assert any(expected in m.value for m in [*at.success, *at.info]), expected
+        assert any(expected in m for m in shown([*at.success, *at.info])), expected
 
 
 def test_hostile_files_never_show_a_traceback(database: str) -> None:
@@ -102,7 +102,7 @@ def test_hostile_files_never_show_a_traceback(database: str) -> None:
     at = _upload_page()
     at.file_uploader[0].upload("мусор.csv", bytes(range(256)) * 10, "text/csv").run()
     assert not at.exception
-    assert any("мусор.csv" in e.value for e in at.error)
+    assert any("мусор.csv" in e for e in shown(at.error))
     with Session(store.make_engine(database)) as s:
         assert store.list_uploads(session=s).empty
 
@@ -117,7 +117,7 @@ def test_unknown_layout_goes_to_column_mapping_which_is_remembered(database: str
     at = _upload_page()
     at.file_uploader[0].upload("итоги.csv", FOREIGN_CSV, "text/csv").run()
     assert not at.exception
-    assert any("не распознан" in w.value for w in at.warning)
+    assert any("не распознан" in w for w in shown(at.warning))
     for label, column in (("ФИО или код *", 0), ("Класс *", 1), ("Предмет *", 2),
                           ("Отметка *", 3)):
         at.selectbox(key=next(s.key for s in at.selectbox if s.label == label)).set_value(column)
@@ -129,14 +129,14 @@ def test_unknown_layout_goes_to_column_mapping_which_is_remembered(database: str
     next(b for b in at.button if b.label == "Применить и запомнить сопоставление").click().run()
     assert not at.exception
     next(b for b in at.button if b.label.startswith("Сохранить файлы")).click().run()
-    assert any("сохранён" in s.value for s in at.success)
+    assert any("сохранён" in s for s in shown(at.success))
 
     # Next time the same export is read with the remembered mapping, without the form.
     again = FOREIGN_CSV.replace("Сидоров Сидор;7б;Алгебра;3".encode("cp1251"),
                                 "Сидоров Сидор;7б;Алгебра;4".encode("cp1251"))
     at = _upload_page()
     at.file_uploader[0].upload("итоги-2.csv", again, "text/csv").run()
-    assert any("сохранённое ранее сопоставление" in i.value for i in at.info)
+    assert any("сохранённое ранее сопоставление" in i for i in shown(at.info))
     with Session(store.make_engine(database)) as s:
         results = store.load_dataset(session=s).results
     assert sorted(results["mark"]) == ["3", "5"] and set(results["class_label"]) == {"7Б"}
@@ -154,10 +154,10 @@ def test_corrected_file_replaces_the_earlier_one_after_confirmation(database: st
     at = _upload_page()
     at.file_uploader[0].upload("алгебра-испр.xlsx", fixed, XLSX).run()
     next(b for b in at.button if b.label.startswith("Сохранить файлы")).click().run()
-    assert any("алгебра.xlsx" in w.value for w in at.warning)
+    assert any("алгебра.xlsx" in w for w in shown(at.warning))
     replace = next(b for b in at.button if b.label.startswith("Заменить прежние данные"))
     replace.click().run()
-    assert any("Заменены данные из: «алгебра.xlsx»" in s.value for s in at.success)
+    assert any("Заменены данные из: «алгебра.xlsx»" in s for s in shown(at.success))
     with Session(store.make_engine(database)) as s:
         assert sorted(store.load_dataset(session=s).results["mark"]) == ["3", "5"]
         history = store.list_uploads(session=s)

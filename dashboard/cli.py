@@ -1,0 +1,167 @@
+"""``python -m dashboard.ingest``: the store from the command line, for an administrator's batch
+loading and for tests.
+
+* ``python -m dashboard.ingest FILE... [--school S] [--year Y] [--replace] [--by NAME]`` saves
+  files as the upload page does, one Russian line per file. Exit 0 when every file is saved or
+  was already there, 2 when a file is refused (or the database cannot be used), 3 when a
+  conflict needs ``--replace``.
+* ``python -m dashboard.ingest --summary [--out summary.csv]`` writes the store's summary.csv:
+  the same bytes as the overview's download with every filter at «Все».
+* With no arguments it loads the demonstration school.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from core.__main__ import RussianArgumentParser
+from core.exports import summary_csv
+from core.intake import IntakeStatus
+from core.model import Metadata
+from core.names import canonical_year
+from core.problems import Severity, format_problem
+from dashboard import ingest, services
+from dashboard.messages import FIELD_NAMES, save_message
+
+__all__ = ["EXIT_CONFLICT", "EXIT_OK", "EXIT_REFUSED", "main"]
+
+EXIT_OK = 0
+EXIT_REFUSED = 2
+EXIT_CONFLICT = 3
+
+
+def _parser() -> RussianArgumentParser:
+    parser = RussianArgumentParser(
+        prog="python -m dashboard.ingest",
+        description="ВСОКО: загрузка файлов в базу и сводка из базы (без параметров — "
+                    "демонстрационная школа)")
+    parser.add_argument("files", nargs="*", metavar="ФАЙЛ", help="файлы .xlsx/.xls/.ods/.csv")
+    parser.add_argument("--school", default="", help="школа, если её нет в файле")
+    parser.add_argument("--year", default="", help="учебный год, если его нет в файле: 2024/2025")
+    parser.add_argument("--replace", action="store_true",
+                        help="заменить прежние данные тех же классов, предметов и периодов")
+    parser.add_argument("--by", default="", help="кто загружает (для истории загрузок)")
+    parser.add_argument("--summary", action="store_true", help="записать сводку из базы")
+    parser.add_argument("--out", default="-", help="куда записать сводку (по умолчанию stdout)")
+    return parser
+
+
+def _say(line: str, *, error: bool = False) -> None:
+    print(line.replace("\n", " "), file=sys.stderr if error else sys.stdout, flush=True)
+
+
+def _save_files(paths: Sequence[str], metadata: Metadata, *, replace: bool, by: str) -> int:
+    worst = EXIT_OK
+    max_bytes = int(services.get_setting("max_mb", 50)) * 1024 * 1024
+    for raw in paths:
+        path = Path(raw)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            _say(f"Файл «{path.name}» не прочитан: файл не найден или недоступен.", error=True)
+            worst = EXIT_REFUSED
+            continue
+        report = ingest.parse_upload(data, path.name, metadata, max_bytes=max_bytes)
+        if report.parsed is None:
+            _say(f"Файл «{path.name}» не сохранён: {report.error}", error=True)
+            worst = EXIT_REFUSED
+            continue
+        errors = [p for p in report.parsed.problems if p.severity is Severity.ERROR]
+        if errors:
+            more = f" (и ещё ошибок: {len(errors) - 1})" if len(errors) > 1 else ""
+            _say(f"Файл «{path.name}» не сохранён: {format_problem(errors[0])}{more}", error=True)
+            worst = EXIT_REFUSED
+            continue
+        if report.missing:
+            lacking = ", ".join(FIELD_NAMES.get(f, f) for f in report.missing)
+            _say(f"Файл «{path.name}» не сохранён: не указаны {lacking} (параметры --school, "
+                 f"--year или шаблон ВСОКО с этими столбцами).", error=True)
+            worst = EXIT_REFUSED
+            continue
+        outcome = services.save_file(report.parsed, replace=replace, uploaded_by=by)
+        level, text = save_message(outcome)
+        if outcome.status is IntakeStatus.CONFLICT:
+            text += " Добавьте параметр --replace."
+            worst = max(worst, EXIT_CONFLICT) if worst != EXIT_REFUSED else worst
+        elif level == "error":
+            worst = EXIT_REFUSED
+        _say(text, error=level in ("error", "warning"))
+    return worst
+
+
+def _write_summary(out: str) -> int:
+    data = summary_csv(services.summary())
+    if out == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return EXIT_OK
+    try:
+        Path(out).write_bytes(data)
+    except OSError:
+        _say(f"Не удалось записать файл «{out}».", error=True)
+        return EXIT_REFUSED
+    rows = max(data.decode("utf-8-sig").count("\r\n") - 1, 0)
+    _say(f"Сводка из базы: строк {rows} → «{out}»", error=True)
+    return EXIT_OK
+
+
+def _load_demo() -> int:
+    try:
+        outcomes = services.load_demo(lambda i, n, name: _say(
+            f"Демонстрационные данные: файл {i + 1} из {n} — {name}" if name else
+            "Демонстрационные данные загружены."))
+    except services.DemoError as exc:
+        _say(f"Ошибка: {exc}", error=True)
+        return EXIT_REFUSED
+    if all(o.status is IntakeStatus.DUPLICATE for o in outcomes):
+        _say("  Все демонстрационные файлы уже были загружены ранее.")
+    else:
+        for outcome in outcomes:
+            _say("  " + save_message(outcome)[1])
+    return EXIT_OK
+
+
+def _log_to_file() -> None:
+    """Details of failures go to ``data/vsoko.log`` (or ``VSOKO_LOG``) for the administrator;
+    the terminal gets one Russian line per file."""
+    path = Path(os.environ.get("VSOKO_LOG", "") or Path(__file__).resolve().parents[1] / "data"
+                / "vsoko.log")
+    handler: logging.Handler
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()
+    logging.basicConfig(handlers=[handler], level=logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    _log_to_file()
+    year = ""
+    if args.year:
+        year = canonical_year(args.year) or ""
+        if not year:
+            _say(f"Неверный учебный год «{args.year}»: ожидается вида 2024/2025.", error=True)
+            return EXIT_REFUSED
+    try:
+        _say(f"База данных: {services.database_kind()}", error=True)
+        services.engine()  # a database that cannot be used is said once, here
+        if not args.files and not args.summary:
+            return _load_demo()
+        code = EXIT_OK
+        if args.files:
+            code = _save_files(args.files, Metadata(school=args.school.strip(), year=year),
+                               replace=args.replace, by=args.by.strip())
+        if args.summary:
+            written = _write_summary(args.out)
+            code = code if code != EXIT_OK else written
+        return code
+    except services.DatabaseUnavailable as exc:
+        _say(str(exc), error=True)
+        return EXIT_REFUSED
