@@ -40,6 +40,7 @@ __all__ = [
     "StoredState",
     "decide",
     "missing_fields",
+    "schools_of",
     "state_of_files",
 ]
 
@@ -61,8 +62,9 @@ class IntakeStatus(StrEnum):
 @dataclass(frozen=True)
 class EarlierUpload:
     upload_id: int
-    file_name: str
+    file_name: str  # «» when the upload is another school's (its name is not to be shown)
     uploaded_at: datetime | None = None
+    schools: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,12 @@ def missing_fields(parsed: ParsedFile, *, require_school: bool = True) -> tuple[
     return tuple(f for f in ("school", "year", "subject", "grade", "period") if f in lacking)
 
 
+def schools_of(parsed: ParsedFile) -> set[str]:
+    """The schools a file's rows belong to."""
+    return {str(s) for name in ("results", "lessons", "teacher_load", "destinations")
+            for s in getattr(parsed, name)["school"] if s}
+
+
 def _scope_tuples(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
     return pd.Series(list(zip(*(frame[c].fillna("").astype(str) for c in columns), strict=True)),
                      index=frame.index, dtype=object)
@@ -147,7 +155,10 @@ def decide(parsed: ParsedFile, state: StoredState, *, replace: bool = False,
     if missing:
         return IntakeDecision(IntakeStatus.INCOMPLETE, missing=missing)
     if state.same_bytes is not None:
-        return IntakeDecision(IntakeStatus.DUPLICATE, duplicate_of=state.same_bytes)
+        same = state.same_bytes
+        if not set(same.schools) & schools_of(parsed):  # another school's file: no details
+            same = EarlierUpload(same.upload_id, "")
+        return IntakeDecision(IntakeStatus.DUPLICATE, duplicate_of=same)
     if parsed.row_count == 0:
         return IntakeDecision(IntakeStatus.EMPTY)
     repeats, subgroups, replaced = _result_overlap(parsed, state)
@@ -286,7 +297,8 @@ def _merge(*lists: list[Overlap]) -> tuple[Overlap, ...]:
 def state_of_files(earlier: Sequence[ParsedFile], new: ParsedFile) -> StoredState:
     """The state a run of the CLI has when it reads ``new`` after ``earlier`` (numbered from 1
     in reading order): one pupil read twice would be counted twice."""
-    uploads = {i: EarlierUpload(i, f.file_name) for i, f in enumerate(earlier, start=1)}
+    uploads = {i: EarlierUpload(i, f.file_name, schools=tuple(sorted(schools_of(f))))
+               for i, f in enumerate(earlier, start=1)}
     same = next((uploads[i] for i, f in enumerate(earlier, start=1) if f.sha256 == new.sha256
                  and new.sha256), None)
     pupils = [f.results[[*RESULT_KEY, "pupil"]].assign(upload_id=i)

@@ -57,6 +57,7 @@ def _say(line: str, *, error: bool = False) -> None:
 def _save_files(paths: Sequence[str], metadata: Metadata, *, replace: bool, by: str) -> int:
     worst = EXIT_OK
     max_bytes = int(services.get_setting("max_mb", 50)) * 1024 * 1024
+    max_cells = int(services.get_setting("max_mcells", 5)) * 1_000_000
     for raw in paths:
         path = Path(raw)
         try:
@@ -65,7 +66,8 @@ def _save_files(paths: Sequence[str], metadata: Metadata, *, replace: bool, by: 
             _say(f"Файл «{path.name}» не прочитан: файл не найден или недоступен.", error=True)
             worst = EXIT_REFUSED
             continue
-        report = ingest.parse_upload(data, path.name, metadata, max_bytes=max_bytes)
+        report = ingest.parse_upload(data, path.name, metadata, max_bytes=max_bytes,
+                                     max_cells=max_cells)
         if report.parsed is None:
             _say(f"Файл «{path.name}» не сохранён: {report.error}", error=True)
             worst = EXIT_REFUSED
@@ -83,7 +85,7 @@ def _save_files(paths: Sequence[str], metadata: Metadata, *, replace: bool, by: 
             worst = EXIT_REFUSED
             continue
         outcome = services.save_file(report.parsed, replace=replace, uploaded_by=by)
-        level, text = save_message(outcome)
+        level, text = save_message(outcome, services.local_time)
         if outcome.status is IntakeStatus.CONFLICT:
             text += " Добавьте параметр --replace."
             worst = max(worst, EXIT_CONFLICT) if worst != EXIT_REFUSED else worst

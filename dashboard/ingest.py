@@ -13,7 +13,7 @@ from core.model import Metadata, ParsedFile
 from core.problems import ParseError, Severity, UnknownLayoutError, has_errors
 from core.readers import parse_file, parse_sheets
 from core.readers.mapping import ColumnMap, apply_mapping
-from core.workbook import read_workbook
+from core.workbook import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, read_workbook
 
 __all__ = ["DEMO_SCHOOL", "FileReport", "demo_files", "parse_mapped", "parse_upload"]
 
@@ -55,11 +55,12 @@ class FileReport:
 
 
 def parse_upload(data: bytes, file_name: str, metadata: Metadata = Metadata(), *,
-                 max_bytes: int | None = None) -> FileReport:
+                 max_bytes: int | None = None, max_cells: int | None = None) -> FileReport:
     """Parse one upload; a file-level failure becomes a Russian message, never an exception."""
     try:
-        parsed = (parse_file(data, file_name, metadata=metadata, max_bytes=max_bytes) if max_bytes
-                  else parse_file(data, file_name, metadata=metadata))
+        parsed = parse_file(data, file_name, metadata=metadata,
+                            max_bytes=max_bytes or DEFAULT_MAX_BYTES,
+                            max_cells=max_cells or DEFAULT_MAX_CELLS)
         return FileReport(file_name, parsed)
     except UnknownLayoutError as exc:
         return FileReport(file_name, None, str(exc), unknown_layout=True)

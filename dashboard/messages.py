@@ -3,6 +3,8 @@ carries facts; the words are here)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from core.intake import IntakeStatus, Overlap
@@ -21,14 +23,16 @@ def _files(overlaps: tuple[Overlap, ...]) -> str:
     return ", ".join(f"«{o.upload.file_name}»" for o in overlaps)
 
 
-def save_message(outcome: SaveOutcome) -> tuple[str, str]:
+def save_message(outcome: SaveOutcome,
+                 to_local: Callable[[datetime], datetime] | None = None) -> tuple[str, str]:
     """(level, text) for one file's fate; level is «success», «info», «warning» or «error»
     (the kind of Streamlit message to show)."""
     name = outcome.file_name
     decision = outcome.decision
     if outcome.failed or decision is None:
-        return ("error", f"Файл «{name}» не сохранён: ошибка базы данных. Ранее загруженные "
-                         f"данные не изменены.")
+        why = outcome.reason or "ошибка базы данных (подробности — в журнале сервера)."
+        return ("error", f"Файл «{name}» не сохранён: {why} Ранее загруженные данные не "
+                         f"изменены.")
     status = decision.status
     if status in (IntakeStatus.READY, IntakeStatus.REPLACES):
         text = f"Файл «{name}» сохранён."
@@ -40,8 +44,14 @@ def save_message(outcome: SaveOutcome) -> tuple[str, str]:
         return ("success", text)
     if status is IntakeStatus.DUPLICATE:
         first = decision.duplicate_of
-        when = f" {first.uploaded_at:%d.%m.%Y %H:%M}" if first and first.uploaded_at else ""
-        alias = f" (как «{first.file_name}»)" if first else ""
+        if first is None or not first.file_name:  # another school's upload: say nothing of it
+            return ("info", f"Файл «{name}» с таким же содержимым уже загружен: ничего не "
+                            f"добавлено.")
+        at = first.uploaded_at
+        if at is not None and to_local is not None:
+            at = to_local(at)
+        when = f" {at:%d.%m.%Y %H:%M}" if at else ""
+        alias = f" (как «{first.file_name}»)"
         return ("info", f"Файл «{name}» уже загружен{when}{alias}: ничего не добавлено.")
     if status is IntakeStatus.CONFLICT:
         return ("warning", "Данные за те же классы, предметы и периоды уже загружены из: "

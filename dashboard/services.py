@@ -15,7 +15,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -27,6 +29,7 @@ from core.summary import summary_table
 from dashboard import ingest, store
 
 __all__ = [
+    "DEFAULT_TIME_ZONE",
     "DatabaseUnavailable",
     "DemoError",
     "ReadOnly",
@@ -40,6 +43,7 @@ __all__ = [
     "get_setting",
     "has_uploads",
     "load_demo",
+    "local_time",
     "pupil_links",
     "read_only_reason",
     "remember_mapping",
@@ -141,6 +145,20 @@ def _transaction() -> Iterator[Session]:
             raise
 
 
+DEFAULT_TIME_ZONE = "Europe/Moscow"
+
+
+def local_time(moment: datetime) -> datetime:
+    """A stored moment (UTC) on the school's clock (the «timezone» setting)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        zone = ZoneInfo(str(get_setting("timezone", DEFAULT_TIME_ZONE)))
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo(DEFAULT_TIME_ZONE)
+    return moment.astimezone(zone)
+
+
 def database_kind() -> str:
     return store.database_kind()
 
@@ -197,6 +215,7 @@ class SaveOutcome:
     upload_id: int | None = None
     counts: dict[str, int] | None = None
     failed: bool = False
+    reason: str = ""  # why it failed, when known (a database opened for viewing only)
 
     @property
     def saved(self) -> bool:
@@ -211,8 +230,9 @@ def save_file(parsed: ParsedFile, *, replace: bool = False, uploaded_by: str = "
     """Save one file in its own transaction: all or nothing. The decision (duplicate? conflict?)
     and the write happen under the store's write lock, so two files saved at the same moment
     are decided one after the other."""
-    if read_only_reason():
-        return SaveOutcome(parsed.file_name, None, failed=True)
+    reason = read_only_reason()
+    if reason:
+        return SaveOutcome(parsed.file_name, None, failed=True, reason=reason)
     try:
         with engine().connect() as conn:
             locked = conn.execution_options(**{store.WRITE_LOCK_OPTION: True})

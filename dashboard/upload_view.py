@@ -75,8 +75,9 @@ def scope_frame(parsed: ParsedFile) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _parse(data: bytes, name: str, metadata: Metadata, max_bytes: int) -> ingest.FileReport:
-    return ingest.parse_upload(data, name, metadata, max_bytes=max_bytes)
+def _parse(data: bytes, name: str, metadata: Metadata, max_bytes: int,
+           max_cells: int) -> ingest.FileReport:
+    return ingest.parse_upload(data, name, metadata, max_bytes=max_bytes, max_cells=max_cells)
 
 
 def _metadata_inputs(key: str, report: ingest.FileReport, base: Metadata,
@@ -114,7 +115,8 @@ def _metadata_inputs(key: str, report: ingest.FileReport, base: Metadata,
 
 
 def review_and_save(files: list[st.runtime.uploaded_file_manager.UploadedFile],
-                    *, school: str, max_bytes: int, uploaded_by: str = "") -> None:
+                    *, school: str, max_bytes: int, max_cells: int,
+                    uploaded_by: str = "") -> None:
     """Per file: parse with a status, show the review; then save what can be saved."""
     reports: list[tuple[str, ingest.FileReport]] = []
     bar = st.progress(0.0, text="Читаю файлы…")
@@ -122,7 +124,7 @@ def review_and_save(files: list[st.runtime.uploaded_file_manager.UploadedFile],
         data = file.getvalue()
         key = "up_" + hashlib.sha256(data).hexdigest()[:16]
         base = Metadata(school=school)
-        report = _parse(data, file.name, base, max_bytes)
+        report = _parse(data, file.name, base, max_bytes, max_cells)
         bar.progress((i + 1) / len(files), text=f"Прочитано файлов: {i + 1} из {len(files)}")
         with st.expander(_title(report), expanded=True):
             if report.parsed is None and report.unknown_layout:
@@ -134,7 +136,7 @@ def review_and_save(files: list[st.runtime.uploaded_file_manager.UploadedFile],
                 continue
             meta = _metadata_inputs(key, report, base, propose_metadata(file.name))
             if meta != base:
-                report = _parse(data, file.name, meta, max_bytes)
+                report = _parse(data, file.name, meta, max_bytes, max_cells)
             if report.missing:
                 st.error("Файл не будет сохранён, пока не указаны: "
                          + ", ".join(_MISSING_LABELS[f] for f in report.missing) + ".")
@@ -146,14 +148,17 @@ def review_and_save(files: list[st.runtime.uploaded_file_manager.UploadedFile],
     if blocked:
         st.warning(f"Файлов с ошибками или без нужных сведений: {blocked}. Они не будут "
                    f"сохранены, пока ошибки не исправлены; остальные файлы можно сохранить.")
-    if st.button(f"Сохранить файлы ({len(ready)})", type="primary", disabled=not ready):
+    # A database opened for viewing only: the reason is shown at the top of every page.
+    locked = services.read_only_reason() is not None
+    if st.button(f"Сохранить файлы ({len(ready)})", type="primary", disabled=not ready or locked):
         _save(ready, replace=False, uploaded_by=uploaded_by)
     pending = [(k, r) for k, r in ready if k in st.session_state.get(_CONFLICTS, set())]
     if pending:
         st.warning("Данные за те же классы, предметы и периоды уже есть в базе. Если это "
                    "исправленные файлы, замените ими прежние строки (остальные загрузки не "
                    "изменятся).")
-        if st.button(f"Заменить прежние данные ({len(pending)})", key="upload_replace"):
+        if st.button(f"Заменить прежние данные ({len(pending)})", key="upload_replace",
+                     disabled=locked):
             _save(pending, replace=True, uploaded_by=uploaded_by)
 
 
@@ -203,7 +208,7 @@ def _save(ready: list[tuple[str, ingest.FileReport]], *, replace: bool,
         conflicts.discard(key)
         if outcome.status is IntakeStatus.CONFLICT:
             conflicts.add(key)
-        level, text = save_message(outcome)
+        level, text = save_message(outcome, services.local_time)
         show[level](plain(text))
     st.session_state[_CONFLICTS] = conflicts
 
@@ -216,7 +221,7 @@ def history() -> None:
         return
     view = pd.DataFrame({
         "№": uploads["id"], "Файл": uploads["file_name"],
-        "Когда": uploads["uploaded_at"].map(lambda t: f"{t:%d.%m.%Y %H:%M}"),
+        "Когда": uploads["uploaded_at"].map(lambda t: f"{services.local_time(t):%d.%m.%Y %H:%M}"),
         "Кто": uploads["uploaded_by"], "Формат": uploads["layout_title"],
         "Статус": uploads["status"], "Строк": uploads["results"] + uploads["lessons"]
         + uploads["teacher_load"] + uploads["destinations"],
@@ -232,7 +237,7 @@ def history() -> None:
                               format_func=lambda i: f"№ {i}: " + str(
                                   view.loc[view["№"] == i, "Файл"].iloc[0]))
         sure = st.checkbox("Да, удалить выбранную загрузку")
-        if st.form_submit_button("Удалить"):
+        if st.form_submit_button("Удалить", disabled=services.read_only_reason() is not None):
             if not sure:
                 st.warning("Подтвердите удаление галочкой.")
             else:

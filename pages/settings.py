@@ -11,8 +11,19 @@ with st.form("settings"):
                            help="Подставляется в файлы, где школа не указана")
     max_mb = st.number_input("Максимальный размер загружаемого файла, МБ", min_value=1,
                              max_value=200, value=config.max_mb, step=1)
-    if st.form_submit_button("Сохранить", type="primary"):
-        settings.save(settings.Settings(school=school, max_mb=int(max_mb)))
+    max_mcells = st.number_input(
+        "Наибольшая заполненная область листа, млн ячеек", min_value=1, max_value=20,
+        value=config.max_mcells, step=1,
+        help="Лист с областью больше этой (например, из-за случайного значения далеко за "
+             "таблицей) не загружается: он занял бы слишком много памяти сервера")
+    zones = list(settings.TIME_ZONES)
+    timezone = st.selectbox("Часовой пояс школы", zones, index=zones.index(config.timezone),
+                            format_func=settings.TIME_ZONES.__getitem__,
+                            help="Время загрузок в истории показывается по этому поясу")
+    locked = services.read_only_reason() is not None
+    if st.form_submit_button("Сохранить", type="primary", disabled=locked):
+        settings.save(settings.Settings(school=school, max_mb=int(max_mb),
+                                        max_mcells=int(max_mcells), timezone=str(timezone)))
         st.success("Настройки сохранены.")
 
 st.subheader("База данных")

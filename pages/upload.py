@@ -23,6 +23,7 @@ files = st.file_uploader("Файлы (.xlsx, .xlsm, .xls, .ods, .csv)", accept_m
                          key="upload_files")
 if files:
     upload_view.review_and_save(files, school=school.strip(), max_bytes=config.max_bytes,
+                                max_cells=config.max_cells,
                                 uploaded_by=who.strip())
 
 st.subheader("История загрузок")

@@ -8,7 +8,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 
@@ -26,6 +26,30 @@ def postgres_bindir() -> str | None:
 @contextmanager
 def postgres_server() -> Iterator[str]:
     """Yield a SQLAlchemy URL of a fresh server; stop and remove it afterwards."""
+    with postgres_cluster() as cluster:
+        yield cluster.url
+
+
+class Cluster:
+    """A running test server that a test may stop and start again (a database going away)."""
+
+    def __init__(self, url: str, run: Callable[[list[str]], None], ctl: list[str],
+                 options: list[str]) -> None:
+        self.url = url
+        self._run = run
+        self._ctl = ctl  # pg_ctl and its data directory
+        self._options = options  # the server's options
+
+    def stop(self) -> None:
+        self._run([*self._ctl, "-m", "fast", "stop"])
+
+    def start(self) -> None:
+        self._run([*self._ctl, *self._options, "start"])
+
+
+@contextmanager
+def postgres_cluster() -> Iterator[Cluster]:
+    """A fresh server as a :class:`Cluster`; stopped and removed afterwards."""
     bindir = postgres_bindir()
     if bindir is None:
         raise RuntimeError("PostgreSQL server binaries not found in /usr/lib/postgresql/*/bin")
@@ -45,11 +69,14 @@ def postgres_server() -> Iterator[str]:
 
     run([f"{bindir}/initdb", "-D", f"{base}/data", "-U", "postgres", "-A", "trust", "-E", "UTF8",
          "--locale=C.UTF-8", "--no-sync"])
-    run([f"{bindir}/pg_ctl", "-D", f"{base}/data", "-l", f"{base}/log", "-w", "-t", "60", "-o",
-         f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off "
-         "-c full_page_writes=off -c synchronous_commit=off", "start"])
+    ctl = [f"{bindir}/pg_ctl", "-D", f"{base}/data", "-l", f"{base}/log", "-w", "-t", "60"]
+    options = ["-o", f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off "
+                     "-c full_page_writes=off -c synchronous_commit=off"]
+    cluster = Cluster(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", run, ctl,
+                      options)
+    cluster.start()
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        yield cluster
     finally:
         subprocess.run(as_pg + [f"{bindir}/pg_ctl", "-D", f"{base}/data", "-m", "immediate",
                                 "stop"], capture_output=True, cwd=base)

@@ -21,6 +21,7 @@ from core.intake import (
     IntakeStatus,
     StoredState,
     decide,
+    schools_of,
 )
 from core.model import RESULT_KEY, ParsedFile
 from core.names import PERIODS, grade_of
@@ -72,7 +73,8 @@ def _earlier(session: Session, ids: set[int]) -> dict[int, EarlierUpload]:
 
 def intake_state(*, session: Session, parsed: ParsedFile) -> StoredState:
     """What earlier uploads hold, as much as :func:`core.intake.decide` needs for ``parsed``."""
-    same = session.execute(select(col(Upload.id), col(Upload.file_name), col(Upload.uploaded_at))
+    same = session.execute(select(col(Upload.id), col(Upload.file_name), col(Upload.uploaded_at),
+                                  col(Upload.scope))
                            .where(col(Upload.sha256) == parsed.sha256)).first()
     results = parsed.results
     pupils = pd.DataFrame(columns=["upload_id", *RESULT_KEY, "pupil"])
@@ -102,7 +104,9 @@ def intake_state(*, session: Session, parsed: ParsedFile) -> StoredState:
                        | {int(u) for u in loads["upload_id"]})
     return StoredState(
         uploads=uploads,
-        same_bytes=None if same is None else EarlierUpload(int(same[0]), str(same[1]), same[2]),
+        same_bytes=None if same is None else EarlierUpload(
+            int(same[0]), str(same[1]), same[2],
+            tuple(json.loads(same[3]).get("Школа", []) if same[3] else ())),
         result_pupils=pupils, load_scopes=loads)
 
 
@@ -159,9 +163,10 @@ def _lock_intake(session: Session, parsed: ParsedFile) -> None:
 def _describe_scope(parsed: ParsedFile) -> dict[str, list[str]]:
     r = parsed.results
     if r.empty:
-        return {}
+        schools = sorted(schools_of(parsed))
+        return {"Школа": schools} if schools else {}
     return {
-        "Школа": sorted({s for s in r["school"] if s}),
+        "Школа": sorted(schools_of(parsed)),
         "Учебный год": sorted(set(r["year"])),
         "Процедура": sorted(set(r["procedure"])),
         "Период": sorted({p for p in r["period"] if p}, key=lambda p: PERIODS.index(p)

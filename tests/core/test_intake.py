@@ -48,7 +48,7 @@ def test_errors_block_and_missing_fields_are_named() -> None:
 
 
 def test_the_same_bytes_are_a_duplicate() -> None:
-    earlier = EarlierUpload(7, "первый.xlsx")
+    earlier = EarlierUpload(7, "первый.xlsx", schools=("Школа № 1",))
     decision = decide(_file(["А"], ["5"]), StoredState(same_bytes=earlier))
     assert decision.status is IntakeStatus.DUPLICATE and decision.duplicate_of == earlier
 
@@ -107,7 +107,7 @@ def test_state_of_files_numbers_earlier_inputs_from_one() -> None:
     first = parse_file(template_bytes(class_marks("2024/2025", "1 четверть", "8А", "Алгебра", "",
                                                   ["5"])), "a.xlsx", metadata=SCHOOL)
     state = state_of_files([first], first)
-    assert state.same_bytes == EarlierUpload(1, "a.xlsx")
+    assert state.same_bytes == EarlierUpload(1, "a.xlsx", schools=("Школа № 1",))
     assert isinstance(state.result_pupils, pd.DataFrame)
     assert state.result_pupils["upload_id"].tolist() == [1]
 
@@ -156,3 +156,12 @@ def test_a_subgroup_that_would_outgrow_the_class_roster_is_a_conflict() -> None:
     decision = decide(strangers, state_of_files([roster, group_1], strangers))
     # 4 + 4 = 8 pupils in a class of 7
     assert decision.status is IntakeStatus.CONFLICT and decision.conflicts[0].reason == "roster"
+
+
+def test_the_same_bytes_of_another_school_say_nothing_of_that_school() -> None:
+    parsed = _file(["А"], ["5"])
+    ours = EarlierUpload(3, "наш.xlsx", schools=("Школа № 1",))
+    theirs = EarlierUpload(4, "чужой.xlsx", schools=("Школа № 2",))
+    assert decide(parsed, StoredState(same_bytes=ours)).duplicate_of == ours
+    hidden = decide(parsed, StoredState(same_bytes=theirs))
+    assert hidden.status is IntakeStatus.DUPLICATE and hidden.duplicate_of == EarlierUpload(4, "")
