@@ -130,6 +130,8 @@ def _load_demo() -> int:
 def _log_to_file() -> None:
     """Details of failures go to ``data/vsoko.log`` (or ``VSOKO_LOG``) for the administrator;
     the terminal gets one Russian line per file."""
+    if logging.getLogger().handlers:  # configured by whoever runs us
+        return
     path = Path(os.environ.get("VSOKO_LOG", "") or Path(__file__).resolve().parents[1] / "data"
                 / "vsoko.log")
     handler: logging.Handler

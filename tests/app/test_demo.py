@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
@@ -50,3 +51,17 @@ def test_empty_state_button_loads_the_demonstration_school(database: str) -> Non
     assert not at.exception
     assert [m.label for m in at.metric][:2] == ["N (отметок)", "Успеваемость"]
     assert not any("нет данных" in i for i in shown(at.info))
+
+
+def test_a_demonstration_file_that_fails_is_named_and_the_loader_exits_non_zero(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from dashboard import cli
+
+    broken = tmp_path / "school_broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not a workbook")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'demo.db'}")
+    monkeypatch.setattr(ingest, "demo_files", lambda: [broken])
+    assert cli.main([]) == 2
+    err = capsys.readouterr().err
+    assert "«school_broken.xlsx»" in err and "Traceback" not in err

@@ -124,3 +124,29 @@ def test_every_page_renders_on_postgresql(db_url: str, monkeypatch: pytest.Monke
         services.engine().dispose()  # the app's engine holds pooled connections
         st.cache_data.clear()
         st.cache_resource.clear()
+
+
+def test_four_control_works_are_four_rows_on_the_overview_and_in_its_download(
+        database: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.core.test_result_key import _works_file
+
+    data = _works_file()
+    assert services.save_file(parse_file(data, "кр.xlsx", metadata=Metadata(school="Школа"))).saved
+    at = _open(_app(), "overview")
+    at.selectbox(key="overview_procedure").set_value("Все").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert table["Период"].tolist() == ["16.09.2024", "12.12.2024", "20.02.2025", "15.05.2025"]
+    assert table["Обучающихся"].tolist() == [25, 25, 25, 25]
+    # the download with every filter at «Все» is the CLI's summary.csv of the same file
+    source = tmp_path / "кр.xlsx"
+    source.write_bytes(data)
+    out = tmp_path / "cli.csv"
+    subprocess.run([sys.executable, "-m", "core", "summary", str(source), "--out", str(out),
+                    "--school", "Школа"], check=True, capture_output=True,
+                   cwd=Path(__file__).resolve().parents[2])
+    assert summary_csv(services.summary()) == out.read_bytes()
