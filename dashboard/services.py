@@ -34,6 +34,7 @@ __all__ = [
     "DemoError",
     "ReadOnly",
     "SaveOutcome",
+    "correct_pupil_link",
     "data_version",
     "database_kind",
     "database_problem",
@@ -42,6 +43,7 @@ __all__ = [
     "engine",
     "get_setting",
     "has_uploads",
+    "link_pupils_by_hand",
     "load_demo",
     "local_time",
     "pupil_links",
@@ -201,8 +203,33 @@ def dataset(scope: Scope = Scope()) -> Dataset:
 
 
 def pupil_links(school: str | None = None) -> pd.DataFrame:
+    """Links of one child across school years (store.load_pupil_links columns)."""
     with _reading() as s:
         return store.load_pupil_links(session=s, school=school)
+
+
+def correct_pupil_link(link_id: int, *, right: bool) -> bool:
+    """The user confirms (``right``) or rejects an automatic link; a rejected one never comes
+    back automatically."""
+    with _transaction() as s:
+        if right:
+            return store.confirm_pupil_link(session=s, link_id=link_id)
+        return store.reject_pupil_link(session=s, link_id=link_id)
+
+
+def link_pupils_by_hand(school: str, earlier: tuple[str, str, str],
+                        later: tuple[str, str, str]) -> bool:
+    """The user links (year, class, pupil) to (year, class, pupil) of the next years: the same
+    child, whatever the automatic links said. ``False`` when either pupil is unknown."""
+    with _transaction() as s:
+        first = store.find_pupil(session=s, school=school, year=earlier[0],
+                                 class_label=earlier[1], pupil=earlier[2])
+        second = store.find_pupil(session=s, school=school, year=later[0],
+                                  class_label=later[1], pupil=later[2])
+        if first is None or second is None:
+            return False
+        store.set_pupil_link(session=s, from_pupil_id=first, to_pupil_id=second)
+        return True
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import services, settings
+from dashboard import links_view, services, settings
 
 st.title("Настройки")
 config = settings.current()
@@ -31,3 +31,5 @@ st.markdown(f"**Тип:** {services.database_kind()}")
 st.caption("Выбирается переменной окружения DATABASE_URL; по умолчанию — файл data/vsoko.db.")
 uploads, _last, results = services.data_version()
 st.markdown(f"**Загрузок:** {uploads} · **строк с результатами:** {results}")
+
+links_view.links_editor()

@@ -34,7 +34,9 @@ from dashboard.store.read import (
 )
 from dashboard.store.write import (
     SaveResult,
+    confirm_pupil_link,
     delete_upload,
+    find_pupil,
     intake_state,
     link_pupils,
     reject_pupil_link,
@@ -49,10 +51,12 @@ __all__ = [
     "WRITE_LOCK_OPTION",
     "ReadOnlyDatabase",
     "SaveResult",
+    "confirm_pupil_link",
     "data_version",
     "database_kind",
     "database_url",
     "delete_upload",
+    "find_pupil",
     "get_setting",
     "has_results",
     "intake_state",

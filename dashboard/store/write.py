@@ -24,7 +24,7 @@ from core.intake import (
     schools_of,
 )
 from core.model import RESULT_KEY, ParsedFile
-from core.names import PERIODS, grade_of
+from core.names import PERIODS, grade_of, is_participant_code
 from dashboard.models import (
     AcademicYear,
     ColumnMapping,
@@ -44,8 +44,9 @@ from dashboard.models import (
 from dashboard.store.tables import PERIOD, STORED, Ids, named_results
 
 __all__ = [
-    "SaveResult", "delete_upload", "intake_state", "link_pupils", "reject_pupil_link",
-    "save_mapping", "save_upload", "set_pupil_link", "set_setting",
+    "SaveResult", "confirm_pupil_link", "delete_upload", "find_pupil", "intake_state",
+    "link_pupils", "reject_pupil_link", "save_mapping", "save_upload", "set_pupil_link",
+    "set_setting",
 ]
 
 
@@ -293,6 +294,27 @@ def set_pupil_link(*, session: Session, from_pupil_id: int, to_pupil_id: int) ->
     else:
         existing.status = "user"
         session.add(existing)
+
+
+def find_pupil(*, session: Session, school: str, year: str, class_label: str,
+               pupil: str) -> int | None:
+    """The id of one child of a school year: a name in its class, or a participant code."""
+    label = "" if is_participant_code(pupil) else class_label
+    return session.execute(
+        select(col(Pupil.id)).join(School, col(School.id) == Pupil.school_id)
+        .join(AcademicYear, col(AcademicYear.id) == Pupil.year_id)
+        .where(col(School.name) == school, col(AcademicYear.name) == year,
+               col(Pupil.class_label) == label, col(Pupil.key) == pupil)).scalar_one_or_none()
+
+
+def confirm_pupil_link(*, session: Session, link_id: int) -> bool:
+    """The user confirms an automatic link (it is kept as the user's)."""
+    link = session.get(PupilLink, link_id)
+    if link is None:
+        return False
+    link.status = "user"
+    session.add(link)
+    return True
 
 
 def reject_pupil_link(*, session: Session, link_id: int) -> bool:

@@ -150,3 +150,22 @@ def test_four_control_works_are_four_rows_on_the_overview_and_in_its_download(
                     "--school", "Школа"], check=True, capture_output=True,
                    cwd=Path(__file__).resolve().parents[2])
     assert summary_csv(services.summary()) == out.read_bytes()
+
+
+def test_settings_show_links_across_years_and_the_user_rejects_one(database: str) -> None:
+    def year(y: str, klass: str) -> bytes:
+        return template_bytes(class_marks(y, "1 четверть", klass, "Алгебра", "", ["5", "4"]))
+
+    meta = Metadata(school="Школа")
+    assert services.save_file(parse_file(year("2023/2024", "6А"), "6А.xlsx", metadata=meta)).saved
+    assert services.save_file(parse_file(year("2024/2025", "7А"), "7А.xlsx", metadata=meta)).saved
+    at = _open(_app(), "settings")
+    assert not at.exception
+    links = at.dataframe[-1].value
+    # «Ученик 01», «Ученик 02» of 6А in 2023/24 are the pupils of 7А in 2024/25
+    assert links["Было"].tolist() == ["2023/2024, 6А: Ученик 01", "2023/2024, 6А: Ученик 02"]
+    assert links["Связь"].tolist() == ["найдена программой"] * 2
+    at.radio[0].set_value("Отклонить")  # a form: the choice and the click go in one run
+    at.button(key="FormSubmitter:link_fix-Применить").click().run()
+    assert not at.exception
+    assert services.pupil_links()["status"].tolist() == ["rejected", "auto"]
