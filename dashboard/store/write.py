@@ -307,24 +307,23 @@ def find_pupil(*, session: Session, school: str, year: str, class_label: str,
                col(Pupil.class_label) == label, col(Pupil.key) == pupil)).scalar_one_or_none()
 
 
-def confirm_pupil_link(*, session: Session, link_id: int) -> bool:
-    """The user confirms an automatic link (it is kept as the user's)."""
+def _mark_link(session: Session, link_id: int, status: str) -> bool:
     link = session.get(PupilLink, link_id)
     if link is None:
         return False
-    link.status = "user"
+    link.status = status
     session.add(link)
     return True
+
+
+def confirm_pupil_link(*, session: Session, link_id: int) -> bool:
+    """The user confirms an automatic link (it is kept as the user's)."""
+    return _mark_link(session, link_id, "user")
 
 
 def reject_pupil_link(*, session: Session, link_id: int) -> bool:
     """The user says a link is wrong; it stays rejected (never made again automatically)."""
-    link = session.get(PupilLink, link_id)
-    if link is None:
-        return False
-    link.status = "rejected"
-    session.add(link)
-    return True
+    return _mark_link(session, link_id, "rejected")
 
 
 # ---------------------------------------------------------------------------------------------
