@@ -5,20 +5,37 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-__all__ = ["date_sort_key", "format_date", "parse_date"]
+__all__ = ["canonical_date", "date_sort_key", "format_date", "parse_date"]
 
 _RU_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
 def parse_date(text: str) -> dt.date | None:
-    """«15.04.2025» → date(2025, 4, 15); ``None`` for «» or anything that is not a real date."""
-    m = _RU_DATE.match(text.strip()) if text else None
-    if not m:
-        return None
+    """«15.04.2025», «15.4.2025» or «2025-04-15» → date(2025, 4, 15); ``None`` for «» or
+    anything that is not a real date."""
+    text = text.strip() if text else ""
+    m = _RU_DATE.match(text)
+    if m:
+        day, month, year = m.group(1), m.group(2), m.group(3)
+    else:
+        m = _ISO_DATE.match(text)
+        if not m:
+            return None
+        year, month, day = m.group(1), m.group(2), m.group(3)
     try:
-        return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        return dt.date(int(year), int(month), int(day))
     except ValueError:
         return None
+
+
+def canonical_date(text: str) -> str | None:
+    """The one spelling of a date in the canonical tables: «15.4.2025» → «15.04.2025»; «» stays
+    «»; ``None`` when the text is not a date."""
+    if not text or not text.strip():
+        return ""
+    value = parse_date(text)
+    return None if value is None else format_date(value)
 
 
 def format_date(value: dt.date | None) -> str:

@@ -54,6 +54,7 @@ from dataclasses import dataclass, field, fields, replace
 
 import pandas as pd
 
+from core.dates import format_date, parse_date
 from core.problems import Problem
 
 __all__ = [
@@ -71,6 +72,7 @@ __all__ = [
     "Scope",
     "TableSpec",
     "empty_frame",
+    "filter_results",
     "normalise_table",
     "results_frame",
 ]
@@ -248,9 +250,33 @@ class Scope:
     def is_all(self) -> bool:
         return not any(getattr(self, f.name) for f in fields(self))
 
+    def identity_part(self) -> Scope:
+        """Only what names a result's place in the key (school, year, procedure, class,
+        subject): choosing which of a pupil's results counts (the latest) looks at no less."""
+        return Scope(schools=self.schools, years=self.years, procedures=self.procedures,
+                     classes=self.classes, subjects=self.subjects)
+
 
 def _isin(frame: pd.DataFrame, column: str, values: Sequence[str]) -> pd.Series:
     return frame[column].isin(list(values))
+
+
+def filter_results(results: pd.DataFrame, scope: Scope) -> pd.DataFrame:
+    """The rows of a results table inside ``scope`` (index reset)."""
+    mask = pd.Series(True, index=results.index)
+    for column, values in (("school", scope.schools), ("year", scope.years),
+                           ("procedure", scope.procedures), ("class_label", scope.classes),
+                           ("subject", scope.subjects)):
+        if values:
+            mask &= _isin(results, column, values)
+    if scope.periods:
+        # a date may be given as «16.9.2024» or «2024-09-16»: it means «16.09.2024»
+        dates = [format_date(d) for d in (parse_date(p) for p in scope.periods) if d]
+        mask &= _isin(results, "period", scope.periods) | _isin(results, "date", dates)
+    if scope.teachers:
+        wanted = set(scope.teachers)
+        mask &= results["teacher"].map(lambda t: bool(wanted & set(str(t).split(", "))))
+    return results[mask].reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -282,19 +308,7 @@ class Dataset:
         """The part of this dataset inside ``scope`` (the pandas twin of the store's SQL)."""
         if scope.is_all:
             return self
-        r = self.results
-        mask = pd.Series(True, index=r.index)
-        for column, values in (("school", scope.schools), ("year", scope.years),
-                               ("procedure", scope.procedures), ("class_label", scope.classes),
-                               ("subject", scope.subjects)):
-            if values:
-                mask &= _isin(r, column, values)
-        if scope.periods:
-            mask &= _isin(r, "period", scope.periods) | _isin(r, "date", scope.periods)
-        if scope.teachers:
-            wanted = set(scope.teachers)
-            mask &= r["teacher"].map(lambda t: bool(wanted & set(str(t).split(", "))))
-        results = r[mask].reset_index(drop=True)
+        results = filter_results(self.results, scope)
         tasks = self.tasks[self.tasks["row_id"].isin(set(results["row_id"]))]
         out = {"results": results, "tasks": tasks.reset_index(drop=True)}
         for name in ("lessons", "teacher_load"):

@@ -11,7 +11,7 @@ results there (an ОГЭ retake), the latest by date counts (:func:`counted_resu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -25,6 +25,7 @@ from core.indicators import (
     compute_indicators,
     count_marks,
 )
+from core.model import Scope, filter_results
 from core.names import TERM_PROCEDURE, ProcedureKind, grade_of, period_order, procedure_kind
 from core.problems import Problem, Severity
 
@@ -135,9 +136,17 @@ def repeated_results(results: pd.DataFrame, *, file_name: str = "") -> list[Prob
     return problems
 
 
-def count_summary(results: pd.DataFrame) -> pd.DataFrame:
-    """Counts per summary key and teacher, the pandas twin of the store's SQL query."""
-    return count_marks(counted_results(results), [*SUMMARY_KEY, "teacher"])
+def count_summary(results: pd.DataFrame, scope: Scope | None = None) -> pd.DataFrame:
+    """Counts per summary key and teacher, the pandas twin of the store's SQL query.
+
+    With ``scope``, the result that counts for each pupil is chosen first over the whole key
+    (an ОГЭ retake supersedes the first try whoever the teacher and whatever the date asked
+    for), and the scope's periods and teachers are applied to what counts."""
+    scope = scope or Scope()
+    counted = counted_results(filter_results(results, scope.identity_part()))
+    kept = filter_results(counted, replace(scope, schools=(), years=(), procedures=(),
+                                           classes=(), subjects=()))
+    return count_marks(kept, [*SUMMARY_KEY, "teacher"])
 
 
 def summary_table(counts: pd.DataFrame) -> pd.DataFrame:

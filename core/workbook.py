@@ -16,6 +16,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from typing import IO
+from xml.etree.ElementTree import ParseError as ElementTreeParseError
 
 from core.problems import (
     ArchiveBombError,
@@ -120,7 +121,7 @@ def read_workbook(data: bytes, file_name: str, *, max_bytes: int = DEFAULT_MAX_B
             max_uncompressed=MAX_UNCOMPRESSED if max_uncompressed is None else max_uncompressed,
             max_ratio=MAX_RATIO if max_ratio is None else max_ratio,
             min_member=MIN_BOMB_MEMBER if min_bomb_member is None else min_bomb_member)
-        _check_xlsx_area(data, file_name, max_cells)
+        _check_sheet_areas(data, file_name, max_cells)
         return _read_calamine(data, file_name)
     if kind == "ole":
         if _is_encrypted_ole(data):
@@ -160,7 +161,9 @@ def _check_archive(data: bytes, file_name: str, *, max_uncompressed: int, max_ra
                            f"({info.file_size // max(info.compress_size, 1)}:1)")
 
 
-_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(/?)>')
+# A cell element (any prefix, attributes in any order) and its reference attribute.
+_CELL = re.compile(rb"<(?:[\w.-]+:)?c\s([^>]*?)(/?)>")
+_REF = re.compile(rb"""(?:^|\s)r=["']([A-Z]{1,3})([0-9]{1,7})["']""")
 _TAG = {b"sheet": re.compile(rb"<sheet\s[^>]*>"), b"rel": re.compile(rb"<Relationship\s[^>]*>")}
 
 
@@ -210,29 +213,35 @@ def _filled_area(stream: IO[bytes]) -> tuple[int, int]:
         block = tail + chunk
         end = block.rfind(b"<")  # a cell element cut by the chunk boundary is read next time
         scan, tail = (block[:end], block[end:]) if end > 0 else (block, b"")
-        for letters, row, empty in _CELL_REF.findall(scan):
-            if not empty:
-                last_row = max(last_row, int(row))
-                last_col = max(last_col, _column_number(letters))
-    for letters, row, empty in _CELL_REF.findall(tail):
-        if not empty:
-            last_row = max(last_row, int(row))
-            last_col = max(last_col, _column_number(letters))
+        last_row, last_col = _widen(scan, last_row, last_col)
+    return _widen(tail, last_row, last_col)
+
+
+def _widen(block: bytes, last_row: int, last_col: int) -> tuple[int, int]:
+    for attributes, empty in _CELL.findall(block):
+        ref = _REF.search(attributes)
+        if ref and not empty:
+            last_row = max(last_row, int(ref.group(2)))
+            last_col = max(last_col, _column_number(ref.group(1)))
     return last_row, last_col
 
 
-def _check_xlsx_area(data: bytes, file_name: str, max_cells: int) -> None:
+def _check_sheet_areas(data: bytes, file_name: str, max_cells: int) -> None:
     """Refuse a sheet whose filled area is too large to hold, before anything is loaded."""
     try:
         _scan_areas(data, file_name, max_cells)
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError,
-            NotImplementedError) as exc:
+            NotImplementedError, ElementTreeParseError) as exc:
         raise UnreadableFileError(
             file_name, "файл повреждён или обрезан (архив не читается)") from exc
 
 
 def _scan_areas(data: bytes, file_name: str, max_cells: int) -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        if "content.xml" in zf.namelist():
+            with zf.open("content.xml") as stream:
+                for sheet, rows, cols in _ods_areas(stream):
+                    _refuse_area(file_name, sheet, rows, cols, max_cells)
         names = _sheet_names(zf)
         for info in zf.infolist():
             if not (info.filename.startswith("xl/worksheets/") and
@@ -240,13 +249,56 @@ def _scan_areas(data: bytes, file_name: str, max_cells: int) -> None:
                 continue
             with zf.open(info) as stream:
                 rows, cols = _filled_area(stream)
-            if rows * cols > max_cells:
-                sheet = names.get(info.filename, info.filename)
-                raise FileTooLargeError(
-                    file_name, f"заполнена область A1:{_column_letters(cols)}{rows} "
-                               f"({_count(rows * cols)} ячеек, допустимо {_count(max_cells)}); "
-                               f"вероятно, далеко за таблицей есть случайные значения или "
-                               f"пробелы — удалите их и сохраните файл заново", sheet=sheet)
+            _refuse_area(file_name, names.get(info.filename, info.filename), rows, cols,
+                         max_cells)
+
+
+def _refuse_area(file_name: str, sheet: str, rows: int, cols: int, max_cells: int) -> None:
+    if rows * cols > max_cells:
+        raise FileTooLargeError(
+            file_name, f"заполнена область A1:{_column_letters(cols)}{rows} "
+                       f"({_count(rows * cols)} ячеек, допустимо {_count(max_cells)}); "
+                       f"вероятно, далеко за таблицей есть случайные значения или "
+                       f"пробелы — удалите их и сохраните файл заново", sheet=sheet)
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+def _ods_areas(stream: IO[bytes]) -> list[tuple[str, int, int]]:
+    """(sheet, rows, columns) of each OpenDocument table's filled area, counting repeated rows
+    and cells (an 863-byte file may repeat a cell 100 × 200 000 times)."""
+    from xml.etree.ElementTree import iterparse
+
+    areas: list[tuple[str, int, int]] = []
+    name, rows, width, pending, row_repeat, row_width, row_filled = "", 0, 0, 0, 1, 0, 0
+    for event, elem in iterparse(stream, events=("start", "end")):
+        tag = elem.tag
+        if event == "start":
+            if tag == f"{_ODS_TABLE}table":
+                name, rows, width, pending = elem.get(f"{_ODS_TABLE}name", ""), 0, 0, 0
+            elif tag == f"{_ODS_TABLE}table-row":
+                row_repeat = int(elem.get(f"{_ODS_TABLE}number-rows-repeated", "1") or 1)
+                row_width = row_filled = 0
+            continue
+        if tag in (f"{_ODS_TABLE}table-cell", f"{_ODS_TABLE}covered-table-cell"):
+            row_width += int(elem.get(f"{_ODS_TABLE}number-columns-repeated", "1") or 1)
+            if elem.get(f"{_ODS_OFFICE}value-type") or len(elem) or (elem.text or "").strip():
+                row_filled = row_width
+            elem.clear()
+        elif tag == f"{_ODS_TABLE}table-row":
+            if row_filled:
+                rows += pending + row_repeat
+                pending = 0
+                width = max(width, row_filled)
+            else:
+                pending += row_repeat
+            elem.clear()
+        elif tag == f"{_ODS_TABLE}table":
+            areas.append((name, rows, width))
+            elem.clear()
+    return areas
 
 
 def _count(number: int) -> str:

@@ -138,13 +138,17 @@ def _transaction() -> Iterator[Session]:
     reason = read_only_reason()
     if reason:
         raise ReadOnly(reason)
-    with Session(engine()) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    with engine().connect() as conn:
+        # SQLite: the write lock from the start, so that reading before writing never meets a
+        # save that committed in between («database is locked»)
+        locked = conn.execution_options(**{store.WRITE_LOCK_OPTION: True})
+        with Session(bind=locked) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
 
 
 DEFAULT_TIME_ZONE = "Europe/Moscow"

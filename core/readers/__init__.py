@@ -14,6 +14,7 @@ from typing import cast
 
 import pandas as pd
 
+from core.dates import canonical_date
 from core.model import TABLES, Metadata, ParsedFile, empty_frame, normalise_table
 from core.names import canonical_subject, known_subjects, normalize_header, parse_class_label
 from core.problems import Problem, Severity, UnknownLayoutError
@@ -141,6 +142,7 @@ def apply_metadata(parsed: ParsedFile, metadata: Metadata, *,
             results.loc[no_grade, "class_label"] = [f.label for f in fixed]
             results.loc[no_grade, "grade"] = [f.grade for f in fixed]
         results["subject"] = [canonical_subject(s)[0] if s else s for s in results["subject"]]
+        _canonical_dates(results, parsed.file_name, problems)
         _derive_vpr_marks(results, parsed, scales, problems)
         problems.extend(repeated_results(results, file_name=parsed.file_name))
         known = known_subjects()
@@ -159,6 +161,22 @@ def apply_metadata(parsed: ParsedFile, metadata: Metadata, *,
     return replace(parsed, results=results, metadata=metadata,
                    problems=parsed.problems + tuple(problems),
                    **others)  # type: ignore[arg-type]
+
+
+def _canonical_dates(results: pd.DataFrame, file_name: str, problems: list[Problem]) -> None:
+    """One spelling of every date («15.4.2025» and «2025-04-15» are «15.04.2025»), so that the
+    CLI, the store and the intake rules compare the same text; a date that is not one is an
+    error on its row (it would otherwise be lost)."""
+    texts = results["date"].astype(str)
+    fixed = {t: canonical_date(t) for t in set(texts)}
+    bad = results[[fixed[t] is None for t in texts]]
+    for text, sheet, row in zip(bad["date"], bad["source_sheet"], bad["source_row"], strict=True):
+        problems.append(Problem(
+            file=file_name, sheet=str(sheet), row=None if pd.isna(row) else int(row),
+            column="Дата", value=str(text),
+            severity=Severity.ERROR,
+            message="дата не распознана (ожидается дд.мм.гггг, например 15.04.2025)"))
+    results["date"] = [fixed[t] or "" for t in texts]
 
 
 def _derive_vpr_marks(results: pd.DataFrame, parsed: ParsedFile, scales: tuple[Scale, ...],

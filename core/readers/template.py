@@ -6,6 +6,7 @@ import re
 
 import pandas as pd
 
+from core.dates import canonical_date
 from core.model import TASK_COLUMNS, Metadata, results_frame
 from core.names import (
     TERM_PROCEDURE,
@@ -15,6 +16,7 @@ from core.names import (
     canonical_year,
     normalize_header,
     parse_class_label,
+    pupil_key,
     teacher_short_name,
 )
 from core.problems import Problem, Severity
@@ -167,7 +169,10 @@ def _parse_sheet(sheet: Sheet, match: HeaderMatch, file_name: str, metadata: Met
         elif cells.get("journal_mark") and normalize_header(cells["journal_mark"]) != "нет отметки":
             problem("journal_mark", "отметка по журналу не распознана", Severity.WARNING)
         pupil = cells["pupil"]
-        key = (year, procedure, period, date, label.label, subject, pupil)
+        # one child however the name is spelt («ИВАНОВ  ИВАН» is «Иванов Иван»), one date
+        # however it is written
+        key = (year, procedure, period, canonical_date(date) or date, label.label, subject,
+               pupil_key(pupil))
         if key in seen:
             first_sheet, first_row = seen[key]
             where = (f"строку {first_row}" if first_sheet == sheet.name

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, MetaData, event, inspect
-from sqlmodel import create_engine
+from sqlmodel import SQLModel, create_engine
 
 __all__ = [
     "DEFAULT_URL", "WRITE_LOCK_OPTION", "ReadOnlyDatabase", "database_kind", "database_url",
@@ -91,9 +91,9 @@ def make_engine(url: str | None = None) -> Engine:
             # for pysqlite).
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA busy_timeout=30000")  # first: the next pragma may wait too
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
 
         @event.listens_for(engine, "begin")
@@ -105,7 +105,11 @@ def make_engine(url: str | None = None) -> Engine:
 
 
 def _read_only_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///file:{path}?mode=ro&immutable=1&uri=true")
+    # «immutable» spares SQLite its lock files (it may not create them here), but it would not
+    # read changes still in a write-ahead log: used only when there is none.
+    logs = [Path(f"{path}-wal"), Path(f"{path}-shm")]
+    immutable = "" if any(p.exists() and p.stat().st_size for p in logs) else "&immutable=1"
+    engine = create_engine(f"sqlite:///file:{path}?mode=ro{immutable}&uri=true")
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
@@ -142,7 +146,12 @@ def migrate(engine: Engine, revision: str = "head") -> None:
             # references are checked once the schema is complete, before the commit. The pragma
             # only works outside a transaction, so it goes to the driver's connection directly.
             _raw(conn).execute("PRAGMA foreign_keys=OFF")
-        with conn.begin():  # SQLite: one transaction, so a killed migration leaves nothing
+        # SQLite: one transaction holding the write lock from its start, so a killed migration
+        # leaves nothing and two programs starting at once migrate one after the other.
+        conn = conn.execution_options(**{WRITE_LOCK_OPTION: True})
+        with conn.begin():
+            if not sqlite:
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('vsoko-migrate'))")
             _clear_half_made_schema(conn)
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
@@ -155,20 +164,24 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
 
 def _clear_half_made_schema(conn: Connection) -> None:
-    """Tables without a recorded revision are what an interrupted first migration of an
-    earlier release left behind (every later start failed with «table … already exists").
-    Holding no upload, they are dropped so that the schema is made again; a database that holds
-    uploads but no revision is not touched and the error says so."""
+    """The app's tables without a recorded revision are what an interrupted first migration of
+    an earlier release left behind (every later start failed with «table … already exists»).
+    Holding no upload, they are dropped so that the schema is made again. Tables of other
+    programs in the same database are never touched; a database that holds uploads but no
+    revision is left as it is and the error says so."""
+    import dashboard.models  # noqa: F401  (the app's tables on SQLModel.metadata)
+
     tables = set(inspect(conn).get_table_names())
-    version = None
-    if "alembic_version" in tables:
-        version = conn.exec_driver_sql("SELECT max(version_num) FROM alembic_version").scalar()
-    if version is not None or not (tables - {"alembic_version"}):
+    if "alembic_version" in tables and conn.exec_driver_sql(
+            "SELECT max(version_num) FROM alembic_version").scalar() is not None:
         return
-    if "upload" in tables and conn.exec_driver_sql("SELECT count(*) FROM upload").scalar():
+    ours = tables & (set(SQLModel.metadata.tables) | {"alembic_version"})
+    if not ours - {"alembic_version"}:
+        return
+    if "upload" in ours and conn.exec_driver_sql("SELECT count(*) FROM upload").scalar():
         raise RuntimeError("the database holds uploads but no schema revision")
     meta = MetaData()
-    meta.reflect(conn)
+    meta.reflect(conn, only=sorted(ours))
     meta.drop_all(conn)
 
 

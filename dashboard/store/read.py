@@ -31,6 +31,7 @@ from dashboard.models import (
     Upload,
 )
 from dashboard.store.tables import PERIOD, STORED, named_results, result_conditions
+from dashboard.store.write import REVISION_KEY
 
 __all__ = [
     "data_version", "get_setting", "has_results", "list_uploads", "load_dataset",
@@ -64,7 +65,7 @@ def mark_counts(*, session: Session, scope: Scope = Scope()) -> pd.DataFrame:
         order_by=(col(Result.held_on).desc().nulls_last(), col(Result.id).desc()))
     ranked = named_results(select(col(Result.id).label("id"), rank.label("rank"),
                                   _work_date().label("work_date"))).where(
-        *result_conditions(scope)).subquery()
+        *result_conditions(scope.identity_part())).subquery()
     count_cols = [func.count().label("pupils")] + [
         func.sum(case((col(Result.mark) == token, 1), else_=0)).label(column)
         for token, column in TOKEN_COLUMNS.items()
@@ -75,7 +76,9 @@ def mark_counts(*, session: Session, scope: Scope = Scope()) -> pd.DataFrame:
                              ranked.c.work_date, col(SchoolClass.label), col(Subject.name),
                              func.coalesce(Teacher.name, ""), *count_cols))
         .join(ranked, ranked.c.id == Result.id)
-        .where(ranked.c.rank == 1)
+        # the latest result of each pupil is chosen over the whole key first; a teacher or a
+        # date asked for then keeps what counts (core.summary.count_summary does the same)
+        .where(ranked.c.rank == 1, *result_conditions(scope))
         .group_by(col(School.name), col(AcademicYear.name), col(PERIOD.name),
                   col(Procedure.name), ranked.c.work_date, col(SchoolClass.label),
                   col(Subject.name), col(Teacher.name))
@@ -119,11 +122,13 @@ def has_results(*, session: Session) -> bool:
 
 
 def data_version(*, session: Session) -> tuple[int, int, int]:
-    """Changes whenever an upload is saved, replaced or deleted: keys the caches."""
-    uploads, last = session.execute(select(func.count(), func.coalesce(func.max(Upload.id), 0))
-                                    .select_from(Upload)).one()
+    """(uploads, revision, results). The revision only ever grows: every save, replacement,
+    deletion and link change adds one (store.write.bump_revision), so it keys the caches even
+    when a deleted upload's id is reused."""
+    uploads = session.execute(select(func.count()).select_from(Upload)).scalar_one()
+    revision = session.get(Setting, REVISION_KEY)
     results = session.execute(select(func.count()).select_from(Result)).scalar_one()
-    return int(uploads), int(last), int(results)
+    return int(uploads), int(revision.value) if revision else 0, int(results)
 
 
 def list_uploads(*, session: Session) -> pd.DataFrame:

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 __all__ = ["PERIOD", "STORED", "Ids", "StoredTable", "named_results", "result_conditions"]
 
 
-def _insert_ignoring_duplicates(session: Session, model: Any) -> Any:
+def insert_ignoring_duplicates(session: Session, model: Any) -> Any:
     """INSERT … ON CONFLICT DO NOTHING in the session's dialect."""
     if session.connection().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -90,7 +90,7 @@ class Ids:
             missing = [k for k in wanted if k not in have]
             if missing:
                 # Another save may create the same row at the same moment: keep either.
-                self.session.execute(_insert_ignoring_duplicates(self.session, model), [
+                self.session.execute(insert_ignoring_duplicates(self.session, model), [
                     {**dict(zip(columns, k, strict=True)), **(extra(k) if extra else {})}
                     for k in missing])
                 have = lookup(wanted)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import Integer, Text, cast, delete, func, insert, select, text, update
 from sqlmodel import Session, col
 
 from core.cohorts import propose_links
@@ -41,7 +41,13 @@ from dashboard.models import (
     TeacherLoad,
     Upload,
 )
-from dashboard.store.tables import PERIOD, STORED, Ids, named_results
+from dashboard.store.tables import (
+    PERIOD,
+    STORED,
+    Ids,
+    insert_ignoring_duplicates,
+    named_results,
+)
 
 __all__ = [
     "SaveResult", "confirm_pupil_link", "delete_upload", "find_pupil", "intake_state",
@@ -121,6 +127,9 @@ def save_upload(*, session: Session, parsed: ParsedFile, uploaded_by: str = "",
     locks (per school, and per file content) here; on SQLite the caller begins the transaction
     with the write lock (``WRITE_LOCK_OPTION``, as :mod:`dashboard.services` does)."""
     _lock_intake(session, parsed)
+    # A copy whose rows were all replaced holds nothing: the same bytes may be saved again.
+    session.execute(delete(Upload).where(col(Upload.sha256) == parsed.sha256,
+                                         col(Upload.status) == REPLACED_FULLY))
     decision = decide(parsed, intake_state(session=session, parsed=parsed), replace=replace,
                       require_school=require_school)
     if not decision.can_save:
@@ -146,7 +155,22 @@ def save_upload(*, session: Session, parsed: ParsedFile, uploaded_by: str = "",
     schools = sorted({s for s, _y in context.get("pupil_years", set())})
     if schools:
         link_pupils(session=session, school_ids=schools)
+    if decision.status is IntakeStatus.REPLACES:
+        _purge_pupils(session)  # the replaced rows' pupils that no row names any more
+    bump_revision(session)
     return SaveResult(decision, upload.id, {t.name: len(getattr(parsed, t.name)) for t in STORED})
+
+
+REVISION_KEY = "data_revision"
+REPLACED_FULLY = "заменено полностью"  # an upload status
+
+
+def bump_revision(session: Session) -> None:
+    """One more change of the data, in the caller's transaction (under its write lock)."""
+    session.execute(insert_ignoring_duplicates(session, Setting).values(
+        key=REVISION_KEY, value="0"))
+    session.execute(update(Setting).where(col(Setting.key) == REVISION_KEY).values(
+        value=cast(cast(col(Setting.value), Integer) + 1, Text)))
 
 
 def _lock_intake(session: Session, parsed: ParsedFile) -> None:
@@ -216,7 +240,7 @@ def _mark_replaced(session: Session, upload_ids: set[int]) -> None:
         left = {t.counter: session.execute(select(func.count()).select_from(t.model).where(
                     t.upload_id() == upload_id)).scalar_one()
                 for t in STORED if t.per_upload}
-        status = "заменено полностью" if not any(left.values()) else "заменено частично"
+        status = REPLACED_FULLY if not any(left.values()) else "заменено частично"
         session.execute(update(Upload).where(col(Upload.id) == upload_id)
                         .values(status=status, **left))
 
@@ -233,6 +257,7 @@ def delete_upload(*, session: Session, upload_id: int) -> bool:
             session.execute(delete(table.model).where(table.upload_id() == upload_id))
     session.execute(delete(Upload).where(col(Upload.id) == upload_id))
     _purge_pupils(session)
+    bump_revision(session)
     return True
 
 
@@ -294,6 +319,7 @@ def set_pupil_link(*, session: Session, from_pupil_id: int, to_pupil_id: int) ->
     else:
         existing.status = "user"
         session.add(existing)
+    bump_revision(session)
 
 
 def find_pupil(*, session: Session, school: str, year: str, class_label: str,
@@ -313,6 +339,7 @@ def _mark_link(session: Session, link_id: int, status: str) -> bool:
         return False
     link.status = status
     session.add(link)
+    bump_revision(session)
     return True
 
 

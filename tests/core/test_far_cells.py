@@ -82,3 +82,44 @@ def test_a_cell_anywhere_is_read_or_refused_in_russian(row: int, column: int,
         assert "«x.xlsx»" in str(err.value) and "лист «Данные»" in str(err.value)
     else:
         assert parse_file(data, "x.xlsx").layout == "template"
+
+
+def test_a_cell_written_with_its_reference_last_is_measured_too() -> None:
+    import zipfile
+
+    data = _with_far_cell(5, 1)
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            body = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                far = b'<row r="200000"><c t="inlineStr" r="CV200000"><is><t>x</t></is></c></row>'
+                body = body.replace(b"</sheetData>", far + b"</sheetData>")
+            dst.writestr(item, body)
+    with pytest.raises(FileTooLargeError) as err:
+        parse_file(out.getvalue(), "x.xlsx")
+    assert "A1:CV200000" in str(err.value)
+
+
+def test_an_ods_repeating_a_cell_over_a_huge_area_is_refused() -> None:
+    import zipfile
+
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="Лист1">'
+        '<table:table-row table:number-rows-repeated="200000">'
+        '<table:table-cell table:number-columns-repeated="100" office:value-type="string">'
+        '<text:p>x</text:p></table:table-cell></table:table-row>'
+        '</table:table></office:spreadsheet></office:body></office:document-content>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", content)
+    assert len(out.getvalue()) < 2000
+    with pytest.raises(FileTooLargeError) as err:
+        parse_file(out.getvalue(), "подарок.ods")
+    assert "лист «Лист1»" in str(err.value) and "A1:CV200000" in str(err.value)

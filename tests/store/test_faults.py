@@ -136,3 +136,30 @@ def test_a_migration_killed_at_any_moment_leaves_a_database_that_starts(tmp_path
         with engine.connect() as conn:
             assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
         engine.dispose()
+
+
+def test_tables_of_another_program_are_never_dropped(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    other = create_engine(url)
+    with other.begin() as conn:  # another program's table, and a half-made schema of ours
+        conn.execute(text("CREATE TABLE accounting (id INTEGER PRIMARY KEY, sum INTEGER)"))
+        conn.execute(text("INSERT INTO accounting (sum) VALUES (42)"))
+        conn.execute(text("CREATE TABLE academic_year (id INTEGER PRIMARY KEY, name TEXT)"))
+    other.dispose()
+    engine = store.make_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT sum FROM accounting")).scalar() == 42
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+    engine.dispose()
+
+
+def test_programs_starting_together_on_a_new_file_migrate_one_after_another(
+        tmp_path: Path) -> None:
+    code = "import sys; from dashboard import store; store.make_engine(sys.argv[1]); print('ok')"
+    for i in range(3):
+        url = f"sqlite:///{tmp_path / f'together{i}.db'}"
+        procs = [subprocess.Popen([sys.executable, "-c", code, url], cwd=ROOT,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for _ in range(3)]
+        outs = [p.communicate(timeout=120) for p in procs]
+        assert [p.returncode for p in procs] == [0, 0, 0], [err[-300:] for _out, err in outs]

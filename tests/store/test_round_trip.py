@@ -116,5 +116,5 @@ def test_the_demonstration_school_comes_back_and_scopes_agree(engine: Engine) ->
             assert not expected.results.empty, scope
             _assert_same(store.load_dataset(session=s, scope=scope), expected)
             from_sql = summary_table(store.mark_counts(session=s, scope=scope))
-            from_pandas = summary_table(count_summary(expected.results))
+            from_pandas = summary_table(count_summary(parsed.results, scope))
             pd.testing.assert_frame_equal(from_sql, from_pandas, obj=str(scope))

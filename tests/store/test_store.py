@@ -215,3 +215,64 @@ def test_another_subgroup_of_the_same_class_adds_without_conflict(engine) -> Non
         counts = store.mark_counts(session=s)
     # both groups in one class × subject × period: 4 pupils, «5», «4», «3», «2»
     assert counts[["pupils", "n5", "n4", "n3", "n2"]].sum().tolist() == [4, 1, 1, 1, 1]
+
+
+def test_a_retake_supersedes_the_first_try_in_every_scope(engine) -> None:  # type: ignore[no-untyped-def]
+    rows = [["2024/2025", "20.05.2025", "ОГЭ", "9А", "Петров Пётр", "Математика", "Кузнецова К.К.",
+             "2", None, None, None],
+            ["2024/2025", "25.6.2025", "ОГЭ", "9А", "Петров Пётр", "Математика", "Смирнова С.С.",
+             "3", None, None, None],
+            ["2024/2025", "16.9.2024", "Входная КР", "9А", "Петров Пётр", "Математика", "", "4",
+             None, None, None]]
+    parsed = _parse(template_bytes(rows), "огэ.xlsx")
+    assert services.save_file(parsed).saved
+    from core.model import Scope
+
+    for scope, expected in [
+        (Scope(), {"ОГЭ": (0, 1), "Входная КР": (0, 0)}),
+        # the first try's teacher: the pupil's result that counts is the retake (Смирнова)
+        (Scope.of(teacher="Кузнецова К.К."), {}),
+        (Scope.of(teacher="Смирнова С.С."), {"ОГЭ": (0, 1)}),
+        (Scope.of(period="20.05.2025"), {}),
+        (Scope.of(period="25.06.2025"), {"ОГЭ": (0, 1)}),
+        (Scope.of(period="16.9.2024"), {"Входная КР": (0, 0)}),  # a date however written
+    ]:
+        with Session(engine) as s:
+            from_sql = summary_table(store.mark_counts(session=s, scope=scope))
+        from_pandas = summary_table(count_summary(parsed.results, scope))
+        pd.testing.assert_frame_equal(from_sql, from_pandas, obj=str(scope))
+        got = {r["procedure"]: (r["n2"], r["n3"]) for r in from_sql.to_dict("records")}
+        assert got == expected, scope
+
+
+def test_the_data_version_changes_even_when_an_upload_id_is_reused(engine) -> None:  # type: ignore[no-untyped-def]
+    first = services.save_file(_parse(_terms(["5", "5", "5", "5"]), "пятёрки.xlsx"))
+    assert first.saved
+    before = services.data_version()
+    assert services.summary()["n5"].tolist() == [4]
+    assert services.delete_upload(first.upload_id)
+    assert services.save_file(_parse(_terms(["2", "2", "2", "2"]), "двойки.xlsx")).saved
+    after = services.data_version()
+    # the same number of uploads and results, and SQLite may give the new upload the same id
+    assert (after[0], after[2]) == (before[0], before[2]) and after != before
+    assert services.summary()["n2"].tolist() == [4]
+
+
+def test_a_replaced_file_leaves_no_pupils_and_can_be_saved_again(engine) -> None:  # type: ignore[no-untyped-def]
+    def names(spelling: list[str], marks: list[str]) -> bytes:
+        return template_bytes([["2024/2025", "1 четверть", "Четвертная", "8А", p, "Алгебра", "",
+                                m, None, None, None] for p, m in zip(spelling, marks, strict=True)])
+
+    v1 = names(["Иванов Иван", "Петров Пётр"], ["5", "4"])
+    v2 = names(["ИВАНОВ  ИВАН", "ПЕТРОВ ПЁТР"], ["4", "4"])
+    assert services.save_file(_parse(v1, "v1.xlsx")).saved
+    assert services.save_file(_parse(v2, "v2.xlsx")).status is IntakeStatus.CONFLICT
+    assert services.save_file(_parse(v2, "v2.xlsx"), replace=True).saved
+    from dashboard.models import Pupil
+
+    with Session(engine) as s:
+        assert sorted(s.execute(select(Pupil.key)).scalars()) == ["ИВАНОВ  ИВАН", "ПЕТРОВ ПЁТР"]
+    # v1 holds nothing now: saving it again is a correction back, not «уже загружен»
+    back = services.save_file(_parse(v1, "v1.xlsx"), replace=True)
+    assert back.saved, back.status
+    assert services.summary()["n5"].tolist() == [1]

@@ -19,6 +19,7 @@ Revises: 0001
 """
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from datetime import date
 
@@ -92,11 +93,17 @@ def _procedure_kind(bind: sa.Connection) -> None:
 
 def _convert_dates(bind: sa.Connection, table: str, old: str, new: str) -> None:
     texts = [t for (t,) in bind.execute(sa.text(f"SELECT DISTINCT {old} FROM {table}")).all()]
+    lost = []
     for text in texts:
         value: date | None = parse_date(str(text or ""))
         if value is not None:
             bind.execute(sa.text(f"UPDATE {table} SET {new} = :d WHERE {old} = :t"),
                          {"d": value, "t": text})
+        elif str(text or "").strip():
+            lost.append(str(text))
+    if lost:  # the first release accepted any text as a date: say what could not be kept
+        logging.getLogger("alembic.runtime.migration").warning(
+            "%s.%s: not a date, left empty: %s", table, old, ", ".join(sorted(lost)[:20]))
 
 
 def _dates(bind: sa.Connection) -> None:
