@@ -118,3 +118,26 @@ def test_the_demonstration_school_comes_back_and_scopes_agree(engine: Engine) ->
             from_sql = summary_table(store.mark_counts(session=s, scope=scope))
             from_pandas = summary_table(count_summary(parsed.results, scope))
             pd.testing.assert_frame_equal(from_sql, from_pandas, obj=str(scope))
+
+
+def test_task_levels_and_order_come_back(engine: Engine) -> None:
+    """The Ф1 report gives each task's level (Б/П/В); no real file of that kind is at hand, so
+    the levels are set on a parsed protocol (as the Ф1 reader sets them) and read back."""
+    columns = ("Учебный год", "Период", "Процедура", "Класс", "ФИО или код", "Предмет", "Учитель",
+               "Отметка", "Первичный балл", "Максимальный балл", "Отметка по журналу",
+               "Задание 2 (1б)", "Задание 1 (2б)", "Задание 3 (1б)")
+    from tests.core.builders import template_bytes
+
+    rows = [["2024/2025", "15.04.2025", "ВПР", "5А", code, "Математика", "", "4", 3, 4, "", 1, 1, 1]
+            for code in ("50001", "50002")]
+    parsed = parse_file(template_bytes(rows, columns=columns), "ф1.xlsx",
+                        metadata=Metadata(school=SCHOOL))
+    levels = {"2": "Б", "1": "П", "3": "В"}
+    parsed = replace(parsed, tasks=parsed.tasks.assign(level=parsed.tasks["task"].map(levels)))
+    assert parsed.tasks["position"].tolist() == [1, 2, 3, 1, 2, 3]  # the file's column order
+    _save_all(engine, [parsed])
+    with Session(engine) as s:
+        loaded = store.load_dataset(session=s)
+    _assert_same(loaded, build_dataset([parsed]))
+    assert loaded.tasks[["task", "level", "position"]].values.tolist()[:3] == [
+        ["2", "Б", 1], ["1", "П", 2], ["3", "В", 3]]
