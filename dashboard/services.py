@@ -43,6 +43,7 @@ __all__ = [
     "engine",
     "get_setting",
     "has_uploads",
+    "inventory",
     "link_pupils_by_hand",
     "load_demo",
     "local_time",
@@ -199,6 +200,11 @@ def summary(scope: Scope = Scope()) -> pd.DataFrame:
     """The summary table (core.summary.summary_table columns) of ``scope``, counted in SQL."""
     return _cached("summary", scope,
                    lambda s: summary_table(store.mark_counts(session=s, scope=scope)))
+
+
+def inventory() -> pd.DataFrame:
+    """What results are saved, with or without marks (store.result_inventory columns)."""
+    return _cached("inventory", Scope(), lambda s: store.result_inventory(session=s))
 
 
 def dataset(scope: Scope = Scope()) -> Dataset:

@@ -137,7 +137,8 @@ def empty_state() -> None:
 
 
 def data_status(table: pd.DataFrame) -> None:
-    """What is in the store: schools, years, classes, subjects."""
+    """What is in the store (services.inventory): schools, years, classes, subjects, and every
+    procedure with its results, also those without marks (a ВПР protocol without a scale)."""
     cols = st.columns(4)
     cols[0].metric("Учебных лет", table["year"].nunique())
     cols[1].metric("Классов", table[["year", "class_label"]].drop_duplicates().shape[0])
@@ -145,11 +146,19 @@ def data_status(table: pd.DataFrame) -> None:
     cols[3].metric("Процедур", table["procedure"].nunique())
     by_procedure = (table.groupby(["year", "procedure"])
                     .agg(classes=("class_label", "nunique"), subjects=("subject", "nunique"),
-                         n=("n", "sum"))
+                         rows=("rows", "sum"), marked=("marked", "sum"),
+                         scored=("scored", "sum"))
                     .reset_index().sort_values(["year", "procedure"], ascending=[False, True]))
     st.dataframe(by_procedure.rename(columns={
         "year": "Учебный год", "procedure": "Процедура", "classes": "Классов",
-        "subjects": "Предметов", "n": "Отметок (N)"}), hide_index=True, width="stretch")
+        "subjects": "Предметов", "rows": "Результатов", "marked": "С отметкой (в N)",
+        "scored": "С первичным баллом"}), hide_index=True, width="stretch")
+    unmarked = by_procedure[(by_procedure["marked"] == 0) & (by_procedure["scored"] > 0)]
+    for rec in unmarked.to_dict("records"):
+        st.info(f"{plain(rec['procedure'])} {plain(rec['year'])}: результатов "
+                f"{rec['rows']}, отметок нет — для этих работ не известна шкала перевода "
+                f"первичных баллов в отметки. Первичные баллы сохранены; показатели "
+                f"успеваемости и качества по ним не считаются.")
     years = ", ".join(sorted(set(table["year"])))
     schools = ", ".join(sorted({s for s in table["school"] if s})) or "не указана"
     st.caption(f"Школа: {plain(schools)}. Учебные годы: {plain(years)}.")

@@ -12,12 +12,12 @@ st.markdown(
     "предмету и периоду за минуты. Таблицы и графики можно показать на методическом совете и "
     "скачать в CSV и Excel.")
 
-table = services.summary()
-if table.empty:
+saved = services.inventory()
+if saved.empty:
     widgets.empty_state()
     st.stop()
 
-widgets.data_status(table)
+widgets.data_status(saved)
 left, right = st.columns(2)
 left.page_link(page_path("overview"), label="Открыть обзор показателей", icon=":material/monitoring:")
 right.page_link(page_path("upload"), label="Загрузить новые файлы", icon=":material/upload_file:")

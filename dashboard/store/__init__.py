@@ -31,6 +31,7 @@ from dashboard.store.read import (
     load_mapping,
     load_pupil_links,
     mark_counts,
+    result_inventory,
 )
 from dashboard.store.write import (
     SaveResult,
@@ -70,6 +71,7 @@ __all__ = [
     "mark_counts",
     "migrate",
     "reject_pupil_link",
+    "result_inventory",
     "save_mapping",
     "save_upload",
     "set_pupil_link",

@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from core.dates import format_date
-from core.indicators import COUNT_COLUMNS, TOKEN_COLUMNS
+from core.indicators import COUNT_COLUMNS, N_TOKENS, TOKEN_COLUMNS
 from core.model import TABLES, Dataset, Scope, normalise_table
 from core.names import ProcedureKind
 from core.summary import SUMMARY_KEY, fill_teachers, summary_period
@@ -35,7 +35,7 @@ from dashboard.store.write import REVISION_KEY
 
 __all__ = [
     "data_version", "get_setting", "has_results", "list_uploads", "load_dataset",
-    "load_mapping", "load_pupil_links", "mark_counts",
+    "load_mapping", "load_pupil_links", "mark_counts", "result_inventory",
 ]
 
 
@@ -94,6 +94,23 @@ def mark_counts(*, session: Session, scope: Scope = Scope()) -> pd.DataFrame:
     load = next(t for t in STORED if t.name == "teacher_load").read(session, scope)
     frame = fill_teachers(frame, normalise_table("teacher_load", load))
     return frame[[*SUMMARY_KEY, "teacher", *COUNT_COLUMNS]]
+
+
+def result_inventory(*, session: Session) -> pd.DataFrame:
+    """What results are saved, whether or not indicators can be computed from them: school,
+    year, procedure, class_label, subject, rows, marked (rows with a mark counted in N), scored
+    (rows with a primary score). A ВПР protocol without a score→mark scale has rows but no
+    marks: it is listed here although the summary has no row for it."""
+    marked = func.sum(case((col(Result.mark).in_(N_TOKENS), 1), else_=0))
+    scored = func.sum(case((col(Result.primary_score).is_not(None), 1), else_=0))
+    names = (col(School.name), col(AcademicYear.name), col(Procedure.name),
+             col(SchoolClass.label), col(Subject.name))
+    stmt = named_results(select(*names, func.count(), marked, scored)).group_by(*names)
+    frame = pd.DataFrame(session.execute(stmt).all(), columns=[
+        "school", "year", "procedure", "class_label", "subject", "rows", "marked", "scored"])
+    for column in ("rows", "marked", "scored"):
+        frame[column] = frame[column].fillna(0).astype("int64")
+    return frame
 
 
 def load_pupil_links(*, session: Session, school: str | None = None) -> pd.DataFrame:

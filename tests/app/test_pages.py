@@ -169,3 +169,19 @@ def test_settings_show_links_across_years_and_the_user_rejects_one(database: str
     at.button(key="FormSubmitter:link_fix-Применить").click().run()
     assert not at.exception
     assert services.pupil_links()["status"].tolist() == ["rejected", "auto"]
+
+
+def test_a_vpr_protocol_without_a_scale_is_never_invisible(database: str) -> None:
+    columns = ("Учебный год", "Период", "Процедура", "Класс", "ФИО или код", "Предмет", "Учитель",
+               "Отметка", "Первичный балл", "Максимальный балл", "Отметка по журналу")
+    rows = [["2021/2022", "17.03.2022", "ВПР", "5А", f"5000{i}", "Математика", "", "", s, 20, ""]
+            for i, s in enumerate((12, 15, 7), start=1)]
+    parsed = parse_file(template_bytes(rows, columns=columns), "впр-2022.xlsx",
+                        metadata=Metadata(school="Школа"))
+    assert services.save_file(parsed).saved
+    home = _open(_app(), "home")
+    assert not home.exception
+    status = home.dataframe[0].value
+    assert status[["Процедура", "Результатов", "С отметкой (в N)", "С первичным баллом"]] \
+        .values.tolist() == [["ВПР", 3, 0, 3]]
+    assert any("шкала перевода" in i for i in shown(home.info))
