@@ -19,7 +19,7 @@ from core.exports import summary_csv
 from core.intake import IntakeStatus, decide, missing_fields, state_of_files
 from core.model import Metadata, ParsedFile
 from core.names import canonical_period, canonical_subject, canonical_year
-from core.problems import ParseError, Severity, format_problem
+from core.problems import ParseError, first_error, format_problem
 from core.readers import parse_file
 from core.readers.filename import propose_metadata
 from core.summary import count_summary, summary_table
@@ -112,11 +112,11 @@ def read_inputs(paths: Sequence[str], metadata: Metadata) -> list[ParsedFile]:
         # («…по математике, 5 класс. ВПР 2021.xlsx», «2022/6/Русскому языку.xlsx»).
         result = parse_file(data, path.name, metadata=_merge(metadata, propose_metadata(raw)))
         _require_metadata(result, path.name)
-        errors = [p for p in result.problems if p.severity is Severity.ERROR]
-        if errors:
-            more = f" (и ещё ошибок: {len(errors) - 1})" if len(errors) > 1 else ""
-            raise ParseError(path.name, format_problem(errors[0]).split(": ", 1)[-1] + more,
-                             sheet=errors[0].sheet, row=errors[0].row, column=errors[0].column)
+        refused = first_error(result.problems)
+        if refused is not None:
+            error, more = refused
+            raise ParseError(path.name, format_problem(error).split(": ", 1)[-1] + more,
+                             sheet=error.sheet, row=error.row, column=error.column)
         _reject_repeated_pupils(result, parsed)
         parsed.append(result)
     return parsed

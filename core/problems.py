@@ -18,6 +18,7 @@ __all__ = [
     "Severity",
     "UnknownLayoutError",
     "UnreadableFileError",
+    "first_error",
     "format_problem",
     "has_errors",
 ]
@@ -64,6 +65,15 @@ def format_problem(p: Problem) -> str:
 
 def has_errors(problems: tuple[Problem, ...] | list[Problem]) -> bool:
     return any(p.severity is Severity.ERROR for p in problems)
+
+
+def first_error(problems: tuple[Problem, ...] | list[Problem]) -> tuple[Problem, str] | None:
+    """The first error and « (и ещё ошибок: N)» for the rest («» when it is the only one): what
+    a command line says of a file it refuses. ``None`` without errors."""
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if not errors:
+        return None
+    return errors[0], f" (и ещё ошибок: {len(errors) - 1})" if len(errors) > 1 else ""
 
 
 class ParseError(Exception):

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 
 from core.indicators import COUNT_COLUMNS, add_indicators
-from core.names import grade_of, period_order
+from core.names import TERM_PROCEDURE, grade_of, period_order
 
 __all__ = ["class_indicator_bars", "period_trend"]
 
@@ -49,7 +49,8 @@ def class_indicator_bars(table: pd.DataFrame) -> alt.Chart:
 
 def period_trend(table: pd.DataFrame) -> alt.Chart | None:
     """Качество by period per class, when the selection spans several periods."""
-    terms = table[table["period"] != ""]
+    # Term marks only: a control work's «Период» is its date, not a point of this series.
+    terms = table[(table["procedure"] == TERM_PROCEDURE) & (table["period"] != "")]
     if terms["period"].nunique() < 2:
         return None
     # Over a dozen lines are unreadable: then compare parallels, and classes within one parallel.
@@ -77,8 +78,9 @@ def period_trend(table: pd.DataFrame) -> alt.Chart | None:
                      alt.Tooltip("quality:Q", title="Качество, %"),
                      alt.Tooltip("n:Q", title="N (отметок)")],
         )
-        .properties(height=300, title="Качество знаний по периодам"
-                    + (" (по параллелям; выберите параллель, чтобы сравнить классы)"
-                       if unit == "grade" else ""))
+        .properties(height=300, title=alt.TitleParams(
+            "Качество знаний по периодам",
+            subtitle=("по параллелям; выберите параллель, чтобы сравнить классы"
+                      if unit == "grade" else "")))
     )
     return chart

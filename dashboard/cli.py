@@ -23,7 +23,7 @@ from core.exports import summary_csv
 from core.intake import IntakeStatus
 from core.model import Metadata
 from core.names import canonical_year
-from core.problems import Severity, format_problem
+from core.problems import first_error, format_problem
 from dashboard import ingest, services
 from dashboard.messages import FIELD_NAMES, save_message
 
@@ -58,6 +58,7 @@ def _save_files(paths: Sequence[str], metadata: Metadata, *, replace: bool, by: 
     worst = EXIT_OK
     max_bytes = int(services.get_setting("max_mb", 50)) * 1024 * 1024
     max_cells = int(services.get_setting("max_mcells", 5)) * 1_000_000
+    clock = services.school_clock()
     for raw in paths:
         path = Path(raw)
         try:
@@ -72,10 +73,10 @@ def _save_files(paths: Sequence[str], metadata: Metadata, *, replace: bool, by: 
             _say(f"Файл «{path.name}» не сохранён: {report.error}", error=True)
             worst = EXIT_REFUSED
             continue
-        errors = [p for p in report.parsed.problems if p.severity is Severity.ERROR]
-        if errors:
-            more = f" (и ещё ошибок: {len(errors) - 1})" if len(errors) > 1 else ""
-            _say(f"Файл «{path.name}» не сохранён: {format_problem(errors[0])}{more}", error=True)
+        refused = first_error(report.parsed.problems)
+        if refused is not None:
+            error, more = refused
+            _say(f"Файл «{path.name}» не сохранён: {format_problem(error)}{more}", error=True)
             worst = EXIT_REFUSED
             continue
         if report.missing:
@@ -85,7 +86,7 @@ def _save_files(paths: Sequence[str], metadata: Metadata, *, replace: bool, by: 
             worst = EXIT_REFUSED
             continue
         outcome = services.save_file(report.parsed, replace=replace, uploaded_by=by)
-        level, text = save_message(outcome, services.local_time)
+        level, text = save_message(outcome, clock)
         if outcome.status is IntakeStatus.CONFLICT:
             text += " Добавьте параметр --replace."
             worst = max(worst, EXIT_CONFLICT) if worst != EXIT_REFUSED else worst

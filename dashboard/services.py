@@ -42,16 +42,15 @@ __all__ = [
     "delete_upload",
     "engine",
     "get_setting",
-    "has_uploads",
     "inventory",
     "link_pupils_by_hand",
     "load_demo",
-    "local_time",
     "pupil_links",
     "read_only_reason",
     "remember_mapping",
     "remembered_mapping",
     "save_file",
+    "school_clock",
     "set_settings",
     "summary",
     "uploads",
@@ -155,15 +154,17 @@ def _transaction() -> Iterator[Session]:
 DEFAULT_TIME_ZONE = "Europe/Moscow"
 
 
-def local_time(moment: datetime) -> datetime:
-    """A stored moment (UTC) on the school's clock (the «timezone» setting)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+def school_clock() -> Callable[[datetime], datetime]:
+    """Stored moments (UTC) to the school's clock (the «timezone» setting, read once)."""
     try:
         zone = ZoneInfo(str(get_setting("timezone", DEFAULT_TIME_ZONE)))
     except (ZoneInfoNotFoundError, ValueError):
         zone = ZoneInfo(DEFAULT_TIME_ZONE)
-    return moment.astimezone(zone)
+
+    def local(moment: datetime) -> datetime:
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone)
+
+    return local
 
 
 def database_kind() -> str:
@@ -174,10 +175,6 @@ def data_version() -> tuple[int, int, int]:
     """(uploads, newest upload id, results): changes with every save, replacement and delete."""
     with _reading() as s:
         return store.data_version(session=s)
-
-
-def has_uploads() -> bool:
-    return data_version()[0] > 0
 
 
 def _cached(kind: str, scope: Scope, compute: Callable[[Session], T]) -> T:

@@ -199,6 +199,7 @@ def _save(ready: list[tuple[str, ingest.FileReport]], *, replace: bool,
           uploaded_by: str) -> None:
     """Save each file in its own transaction; remember conflicts for the replace button."""
     conflicts: set[str] = set(st.session_state.get(_CONFLICTS, set()))
+    clock = services.school_clock()
     bar = st.progress(0.0, text="Сохраняю…")
     show = {"success": st.success, "info": st.info, "warning": st.warning, "error": st.error}
     for i, (key, report) in enumerate(ready):
@@ -208,7 +209,7 @@ def _save(ready: list[tuple[str, ingest.FileReport]], *, replace: bool,
         conflicts.discard(key)
         if outcome.status is IntakeStatus.CONFLICT:
             conflicts.add(key)
-        level, text = save_message(outcome, services.local_time)
+        level, text = save_message(outcome, clock)
         show[level](plain(text))
     st.session_state[_CONFLICTS] = conflicts
 
@@ -219,9 +220,10 @@ def history() -> None:
     if uploads.empty:
         st.caption("Загрузок пока не было.")
         return
+    clock = services.school_clock()
     view = pd.DataFrame({
         "№": uploads["id"], "Файл": uploads["file_name"],
-        "Когда": uploads["uploaded_at"].map(lambda t: f"{services.local_time(t):%d.%m.%Y %H:%M}"),
+        "Когда": uploads["uploaded_at"].map(lambda t: f"{clock(t):%d.%m.%Y %H:%M}"),
         "Кто": uploads["uploaded_by"], "Формат": uploads["layout_title"],
         "Статус": uploads["status"], "Строк": uploads["results"] + uploads["lessons"]
         + uploads["teacher_load"] + uploads["destinations"],

@@ -149,16 +149,35 @@ def data_status(table: pd.DataFrame) -> None:
                          rows=("rows", "sum"), marked=("marked", "sum"),
                          scored=("scored", "sum"))
                     .reset_index().sort_values(["year", "procedure"], ascending=[False, True]))
+    # Pixel widths: the seven columns fit a projector's 1100 px window without scrolling.
+    config = {
+        "Учебный год": st.column_config.TextColumn("Учебный год", width=90),
+        "Процедура": st.column_config.TextColumn("Процедура", width=140),
+        "Классы": st.column_config.NumberColumn("Классы", width=70),
+        "Предметы": st.column_config.NumberColumn("Предметы", width=80),
+        "Всего": st.column_config.NumberColumn(
+            "Всего", width=70, help="Сохранённых результатов обучающихся"),
+        "С отметкой": st.column_config.NumberColumn(
+            "С отметкой", width=90, help="Результатов с отметкой, входящей в N (5–1, «н/а»)"),
+        "С баллом": st.column_config.NumberColumn(
+            "С баллом", width=80, help="Результатов с первичным (тестовым) баллом"),
+    }
     st.dataframe(by_procedure.rename(columns={
-        "year": "Учебный год", "procedure": "Процедура", "classes": "Классов",
-        "subjects": "Предметов", "rows": "Результатов", "marked": "С отметкой (в N)",
-        "scored": "С первичным баллом"}), hide_index=True, width="stretch")
+        "year": "Учебный год", "procedure": "Процедура", "classes": "Классы",
+        "subjects": "Предметы", "rows": "Всего", "marked": "С отметкой",
+        "scored": "С баллом"}), hide_index=True, width="stretch", column_config=config)
     unmarked = by_procedure[(by_procedure["marked"] == 0) & (by_procedure["scored"] > 0)]
-    for rec in unmarked.to_dict("records"):
-        st.info(f"{plain(rec['procedure'])} {plain(rec['year'])}: результатов "
-                f"{rec['rows']}, отметок нет — для этих работ не известна шкала перевода "
+    vpr = unmarked[unmarked["procedure"] == "ВПР"]
+    if not vpr.empty:
+        which = ", ".join(f"{plain(r['year'])} (результатов {r['rows']})"
+                          for r in vpr.to_dict("records"))
+        st.info(f"ВПР {which}: отметок нет — для этих работ не известна шкала перевода "
                 f"первичных баллов в отметки. Первичные баллы сохранены; показатели "
                 f"успеваемости и качества по ним не считаются.")
+    others = sorted(set(unmarked["procedure"]) - {"ВПР"})
+    if others:
+        st.caption(f"{plain(', '.join(others))}: результаты только в баллах, без отметок — "
+                   f"показатели по отметкам к ним не применяются.")
     years = ", ".join(sorted(set(table["year"])))
     schools = ", ".join(sorted({s for s in table["school"] if s})) or "не указана"
     st.caption(f"Школа: {plain(schools)}. Учебные годы: {plain(years)}.")

@@ -25,7 +25,6 @@ from dashboard.store.engine import (
 from dashboard.store.read import (
     data_version,
     get_setting,
-    has_results,
     list_uploads,
     load_dataset,
     load_mapping,
@@ -59,7 +58,6 @@ __all__ = [
     "delete_upload",
     "find_pupil",
     "get_setting",
-    "has_results",
     "intake_state",
     "is_read_only",
     "link_pupils",

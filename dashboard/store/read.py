@@ -34,7 +34,7 @@ from dashboard.store.tables import PERIOD, STORED, named_results, result_conditi
 from dashboard.store.write import REVISION_KEY
 
 __all__ = [
-    "data_version", "get_setting", "has_results", "list_uploads", "load_dataset",
+    "data_version", "get_setting", "list_uploads", "load_dataset",
     "load_mapping", "load_pupil_links", "mark_counts", "result_inventory",
 ]
 
@@ -134,10 +134,6 @@ def load_pupil_links(*, session: Session, school: str | None = None) -> pd.DataF
         "to_class", "to_pupil"])
 
 
-def has_results(*, session: Session) -> bool:
-    return session.execute(select(col(Result.id)).limit(1)).first() is not None
-
-
 def data_version(*, session: Session) -> tuple[int, int, int]:
     """(uploads, revision, results). The revision only ever grows: every save, replacement,
     deletion and link change adds one (store.write.bump_revision), so it keys the caches even
@@ -153,7 +149,7 @@ def list_uploads(*, session: Session) -> pd.DataFrame:
     status, results, tasks, lessons, teacher_load, destinations, scope (dict)."""
     rows = session.execute(select(Upload).order_by(col(Upload.uploaded_at).desc(),
                                                    col(Upload.id).desc()))
-    counters = [t.counter for t in STORED]
+    counters = [t.name for t in STORED]
     records = [{
         "id": u.id, "file_name": u.file_name, "uploaded_at": u.uploaded_at,
         "uploaded_by": u.uploaded_by, "layout_title": u.layout_title, "status": u.status,

@@ -8,7 +8,7 @@ this registry.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVarTuple, cast
 
 import pandas as pd
@@ -488,12 +488,9 @@ class StoredTable:
     model: type[SQLModel]
     write: Callable[[Session, Ids, int, pd.DataFrame, Context], None]
     read: Callable[[Session, Scope], pd.DataFrame]
-    per_upload: bool = True  # rows carry upload_id (task scores belong to their result)
-    upload_column: str = field(default="")  # the Upload counter of this table
-
-    @property
-    def counter(self) -> str:
-        return self.upload_column or self.name
+    # Rows carry upload_id (task scores belong to their result). The Upload row counts each
+    # table's rows in a column of the table's name.
+    per_upload: bool = True
 
     def upload_id(self) -> Mapped[int]:
         """``model.upload_id`` of a ``per_upload`` table, looked up through the mapper (the

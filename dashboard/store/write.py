@@ -136,7 +136,7 @@ def save_upload(*, session: Session, parsed: ParsedFile, uploaded_by: str = "",
         return SaveResult(decision)
     ids = Ids(session)
     # The counter columns are named by the table registry, so mypy cannot match them to fields.
-    counters: dict[str, Any] = {t.counter: len(getattr(parsed, t.name)) for t in STORED}
+    counters: dict[str, Any] = {t.name: len(getattr(parsed, t.name)) for t in STORED}
     upload = Upload(
         file_name=parsed.file_name, sha256=parsed.sha256, uploaded_at=now or datetime.now(UTC),
         uploaded_by=uploaded_by, layout=parsed.layout, layout_title=parsed.layout_title,
@@ -178,9 +178,7 @@ def _lock_intake(session: Session, parsed: ParsedFile) -> None:
     for its content, taken in a fixed order (no deadlock). Released at commit or rollback."""
     if session.connection().dialect.name != "postgresql":
         return
-    names = {str(s) for name in ("results", "lessons", "teacher_load", "destinations")
-             for s in getattr(parsed, name)["school"]} if parsed.row_count else set()
-    keys = sorted({f"school:{n}" for n in names} | {f"file:{parsed.sha256}"})
+    keys = sorted({f"school:{n}" for n in schools_of(parsed)} | {f"file:{parsed.sha256}"})
     for key in keys:
         session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"), {"k": key})
 
@@ -237,7 +235,7 @@ def _delete_load(session: Session, ids: Ids, scopes: pd.DataFrame) -> None:
 def _mark_replaced(session: Session, upload_ids: set[int]) -> None:
     """Status and counts of earlier uploads after some of their rows were replaced."""
     for upload_id in upload_ids:
-        left = {t.counter: session.execute(select(func.count()).select_from(t.model).where(
+        left = {t.name: session.execute(select(func.count()).select_from(t.model).where(
                     t.upload_id() == upload_id)).scalar_one()
                 for t in STORED if t.per_upload}
         status = REPLACED_FULLY if not any(left.values()) else "заменено частично"

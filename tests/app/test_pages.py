@@ -182,6 +182,6 @@ def test_a_vpr_protocol_without_a_scale_is_never_invisible(database: str) -> Non
     home = _open(_app(), "home")
     assert not home.exception
     status = home.dataframe[0].value
-    assert status[["Процедура", "Результатов", "С отметкой (в N)", "С первичным баллом"]] \
+    assert status[["Процедура", "Всего", "С отметкой", "С баллом"]] \
         .values.tolist() == [["ВПР", 3, 0, 3]]
     assert any("шкала перевода" in i for i in shown(home.info))
