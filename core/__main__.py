@@ -1,4 +1,4 @@
-"""Command-line interface: ``python -m core summary INPUT... --out summary.csv``.
+"""Command-line interface: ``python -m core summary|objectivity|checks INPUT... --out F.csv``.
 
 Exit codes: 0 success; 2 unreadable or invalid input or bad options (one Russian line on stderr
 naming the file, never a traceback).
@@ -17,8 +17,10 @@ from typing import NoReturn
 from core.dataset import build_dataset
 from core.exports import summary_csv
 from core.intake import IntakeStatus, decide, missing_fields, state_of_files
-from core.model import Metadata, ParsedFile
+from core.model import Dataset, Metadata, ParsedFile
 from core.names import canonical_period, canonical_subject, canonical_year
+from core.objectivity import objectivity_table, run_checks
+from core.objectivity_export import checks_csv, objectivity_csv
 from core.problems import ParseError, first_error, format_problem
 from core.readers import parse_file
 from core.readers.filename import propose_metadata
@@ -64,15 +66,21 @@ def _build_parser() -> argparse.ArgumentParser:
                                    description="ВСОКО: расчёт показателей из файлов")
     sub = parser.add_subparsers(dest="command", metavar="КОМАНДА", required=True,
                                 parser_class=RussianArgumentParser)
-    summary = sub.add_parser("summary", help="сводка показателей (summary.csv)")
-    summary.add_argument("inputs", nargs="+", metavar="ВХОДНОЙ_ФАЙЛ", help="файлы .xlsx/.xls/.ods/.csv")
-    summary.add_argument("--out", default="-", help="куда записать CSV (по умолчанию stdout)")
-    summary.add_argument("--year", default="", help="учебный год, если его нет в файле: 2024/2025")
-    summary.add_argument("--subject", default="", help="предмет, если его нет в файле")
-    summary.add_argument("--grade", type=int, default=None, help="параллель (номер класса)")
-    summary.add_argument("--period", default="",
-                         help="период, если его нет в файле: «1 четверть», «год»")
-    summary.add_argument("--school", default="", help="название школы, если его нет в файле")
+    for name, what in (("summary", "сводка показателей (summary.csv)"),
+                       ("objectivity", "ВПР и отметки по журналу по классам (objectivity.csv)"),
+                       ("checks", "проверки объективности O1–O13, J1 (checks.csv)")):
+        command = sub.add_parser(name, help=what)
+        command.add_argument("inputs", nargs="+", metavar="ВХОДНОЙ_ФАЙЛ",
+                             help="файлы .xlsx/.xls/.ods/.csv; таблица нагрузки учителей "
+                                  "заполняет столбец «Учитель»")
+        command.add_argument("--out", default="-", help="куда записать CSV (по умолчанию stdout)")
+        command.add_argument("--year", default="",
+                             help="учебный год, если его нет в файле: 2024/2025")
+        command.add_argument("--subject", default="", help="предмет, если его нет в файле")
+        command.add_argument("--grade", type=int, default=None, help="параллель (номер класса)")
+        command.add_argument("--period", default="",
+                             help="период, если его нет в файле: «1 четверть», «год»")
+        command.add_argument("--school", default="", help="название школы, если его нет в файле")
     return parser
 
 
@@ -158,13 +166,16 @@ def _require_metadata(parsed: ParsedFile, name: str) -> None:
         raise ParseError(name, f"в файле не указаны: {what}; добавьте параметры {how}")
 
 
-def _summary(args: argparse.Namespace) -> int:
+def _dataset(args: argparse.Namespace) -> tuple[Dataset, int]:
     files = read_inputs(args.inputs, _metadata(args))
     for f in files:
         for p in f.problems:
             print("предупреждение: " + format_problem(p), file=sys.stderr)
-    table = summary_table(count_summary(build_dataset(files).results))
-    data = summary_csv(table)
+    return build_dataset(files), len(files)
+
+
+def _write(args: argparse.Namespace, data: bytes, what: str, rows: int, files: int,
+           empty_note: str) -> int:
     if args.out == "-":
         sys.stdout.buffer.write(data)
     else:
@@ -173,17 +184,45 @@ def _summary(args: argparse.Namespace) -> int:
         except OSError:
             return _fail(f"не удалось записать файл «{args.out}»")
     where = "стандартный вывод" if args.out == "-" else f"«{args.out}»"
-    note = "" if len(table) else " (нет отметок, по которым считаются показатели)"
-    print(f"Сводка: строк {len(table)}{note}, файлов прочитано {len(files)} → {where}",
-          file=sys.stderr)
+    note = "" if rows else f" ({empty_note})"
+    print(f"{what}: строк {rows}{note}, файлов прочитано {files} → {where}", file=sys.stderr)
     return EXIT_OK
+
+
+def _summary(args: argparse.Namespace) -> int:
+    dataset, files = _dataset(args)
+    table = summary_table(count_summary(dataset.results))
+    return _write(args, summary_csv(table), "Сводка", len(table), files,
+                  "нет отметок, по которым считаются показатели")
+
+
+def _objectivity(args: argparse.Namespace) -> int:
+    dataset, files = _dataset(args)
+    table = objectivity_table(dataset.results)
+    return _write(args, objectivity_csv(table), "Объективность", len(table), files,
+                  "нет пар «отметка за работу — отметка по журналу» 2–5")
+
+
+def _checks(args: argparse.Namespace) -> int:
+    dataset, files = _dataset(args)
+    report = run_checks(dataset.results, dataset.tasks)
+    for status in report.statuses:
+        if not status.computed:
+            print(f"не вычисляется: {status.code} «{status.name}» — {status.reason}",
+                  file=sys.stderr)
+    return _write(args, checks_csv(report.findings), "Проверки", len(report.findings), files,
+                  "возможных признаков не найдено")
+
+
+_COMMANDS = {"summary": _summary, "objectivity": _objectivity, "checks": _checks}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     try:
-        if args.command == "summary":
-            return _summary(args)
+        command = _COMMANDS.get(args.command)
+        if command is not None:
+            return command(args)
     except ParseError as exc:
         return _fail(str(exc))
     except Exception as exc:  # last resort: a one-line message, never a traceback

@@ -1,0 +1,824 @@
+"""Objectivity of marks (METHODOLOGY.md §5): independent results against journal marks, score
+histograms at the mark boundaries, task profiles, and term marks against the pupil's own average.
+
+Pure functions over canonical frames. Two products:
+
+* ``objectivity_table`` — per class (and «Итого» per parallel): pairs, понизили / подтвердили /
+  повысили, the share of gaps ≥ 2 and Spearman ρ; the CLI's ``objectivity.csv`` and the page's
+  bars are this one table.
+* ``run_checks`` — typed ``Finding`` values for O1–O13 and J1 (METHODOLOGY §5.5–§5.6), each with
+  its level, scope, n, value, threshold, source and the pupils behind it, plus the list of checks
+  that could not be computed and why (``CheckStatus``).
+
+Every finding is worded as a possible marker that needs further analysis, never as a verdict,
+and teacher-level findings are methodical support (§5.1).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, cast
+
+import numpy as np
+import pandas as pd
+
+from core.dates import date_sort_key
+from core.names import ProcedureKind, procedure_kind
+from core.scales import Scale, find_scale, vpr_year
+from core.summary import counted_results
+from core.thresholds import Thresholds
+
+__all__ = [
+    "CHECK_NAMES",
+    "OBJECTIVITY_COLUMNS",
+    "PARALLEL_TOTAL",
+    "Boundaries",
+    "CheckStatus",
+    "Finding",
+    "Level",
+    "Report",
+    "boundaries",
+    "histogram",
+    "independent_results",
+    "objectivity_table",
+    "pairs_frame",
+    "run_checks",
+    "task_scores",
+    "term_pairs",
+]
+
+PARALLEL_TOTAL = "Итого"
+ALL_SCHOOLS = "Все школы"
+MARKS = ("2", "3", "4", "5")
+# Independent procedures compared with the journal: ВПР and control works (O1), ОГЭ (O9).
+_INDEPENDENT = (ProcedureKind.VPR, ProcedureKind.WORK, ProcedureKind.OGE)
+
+
+class Level(StrEnum):
+    """METHODOLOGY's "strong" and "moderate"; below the minimum n or for an informing rule:
+    «информация»."""
+
+    HIGH = "высокий"
+    MEDIUM = "средний"
+    INFO = "информация"
+
+
+LEVEL_ORDER = {Level.HIGH: 0, Level.MEDIUM: 1, Level.INFO: 2}
+
+CHECK_NAMES = {
+    "O1": "ВПР и отметки по журналу: понизили / подтвердили / повысили",
+    "O2": "Грубое расхождение с отметкой по журналу (на 2 и более)",
+    "O3": "Согласованность рангов (ρ Спирмена)",
+    "O4": "Пики у границ отметок",
+    "O5": "Трудные задания выполнены лучше лёгких",
+    "O6": "Пересечения групп по отметкам",
+    "O7": "Завышенный средний балл относительно всех школ",
+    "O8": "Резкое изменение результатов когорты",
+    "O9": "ОГЭ и годовые отметки",
+    "O10": "Отметка за период и собственный средний балл",
+    "O11": "Методическая поддержка: расхождение журнала и работы у учителя",
+    "O12": "Качество данных",
+    "O13": "Совпадающие профили ответов",
+    "J1": "Индекс завышения качества",
+}
+
+_HEDGE = "Возможный признак, требует дополнительного анализа"
+SOURCE = {
+    "O1": "подписи — ФИС ОКО «Сравнение отметок с отметками по журналу»; пороги — предложение "
+          "(≈ p75–p90 по ВПР 2021 Алтайского края, METHODOLOGY §5.4)",
+    "O2": "ФИОКО 2026 §3: анализировать расхождения ≥ 2; доля 10 % — предложение",
+    "O3": "Рособрнадзор 2019: ρ < 0 — признак; 0,3 — предложение по калибровке (METHODOLOGY §5.4)",
+    "O4": "ФИОКО 2026 §4: пики у границ — возможный признак; правило отношения — предложение",
+    "O5": "заявления Рособрнадзора по ВПР 4–5 классов (METHODOLOGY §5.5)",
+    "O6": "ФИОКО 2026 §7: пересечения требуют изучения; 5 п.п. — практика",
+    "O7": "Рособрнадзор 2019, методика «Уровень объективности», t = 1,96",
+    "O8": "Рособрнадзор 2019 (K по квартилям); запасное правило ±15 п.п. — предложение",
+    "O9": "Рособрнадзор: высокие школьные результаты должны подтверждаться экзаменом",
+    "O10": "предложение, калибровка на реальном табеле (METHODOLOGY §5.4b)",
+    "O11": "предложение (METHODOLOGY §5.5); результаты ВПР не используются для оценки "
+           "педагогов (Рособрнадзор, письмо 02-86 от 18.04.2025)",
+    "O13": "идея: Jacob & Levitt, «Rotten Apples», QJE 118(3), 2003; пороги — предложение",
+    "J1": "практика школ (METHODOLOGY §5.6), порог — предложение",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One possible marker for one unit (school, year, procedure, class, subject, teacher)."""
+
+    code: str
+    level: Level
+    school: str
+    year: str
+    procedure: str
+    class_label: str
+    subject: str
+    teacher: str
+    n: int
+    value: str  # as shown, with its unit («85,7 %», «ρ = −0,12», «×8,6»)
+    threshold: str  # the rule that fired, with its number («≥ 60 %»)
+    explanation: str
+    pupils: tuple[str, ...] = field(default=())
+
+    @property
+    def name(self) -> str:
+        return CHECK_NAMES[self.code]
+
+    @property
+    def source(self) -> str:
+        return SOURCE.get(self.code, "")
+
+
+@dataclass(frozen=True)
+class CheckStatus:
+    code: str
+    computed: bool
+    reason: str  # why not, or what it ran on
+
+    @property
+    def name(self) -> str:
+        return CHECK_NAMES[self.code]
+
+
+@dataclass(frozen=True)
+class Report:
+    findings: tuple[Finding, ...]
+    statuses: tuple[CheckStatus, ...]
+
+
+# --------------------------------------------------------------------------------------------
+# Formatting (decimal comma, like the exports)
+
+
+def _pct(value: float) -> str:
+    return f"{_num(value, 1)} %"
+
+
+def _num(value: float, digits: int) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if math.isinf(value):
+        return "∞"
+    text = f"{value:.{digits}f}".replace(".", ",")
+    return text.replace("-", "−")
+
+
+# --------------------------------------------------------------------------------------------
+# Independent results and pairs
+
+
+def independent_results(results: pd.DataFrame) -> pd.DataFrame:
+    """Results of independent procedures (ВПР, control works, ОГЭ), one per pupil, class,
+    subject and procedure in a year — the latest when a pupil wrote twice."""
+    kinds = results["procedure"].map(procedure_kind)
+    frame = counted_results(results[kinds.isin(_INDEPENDENT)])
+    if frame.empty:
+        return frame.assign(kind=pd.Series(dtype=object))
+    frame = frame.assign(kind=frame["procedure"].map(procedure_kind),
+                         _date=frame["date"].map(date_sort_key))
+    frame = frame.sort_values(["_date", "row_id"], ascending=False, kind="stable")
+    frame = frame.drop_duplicates(["school", "year", "procedure", "class_label", "subject",
+                                   "pupil"], keep="first")
+    return frame.drop(columns="_date").sort_values("row_id", kind="stable").reset_index(drop=True)
+
+
+def pairs_frame(results: pd.DataFrame) -> pd.DataFrame:
+    """Pupils with both an independent mark 2–5 and a journal mark 2–5 (absent pupils and «нет
+    отметки» excluded): columns of the result plus ``test`` and ``journal`` as integers."""
+    frame = independent_results(results)
+    keep = frame["mark"].isin(MARKS) & frame["journal_mark"].isin(MARKS)
+    pairs = frame[keep].copy()
+    pairs["test"] = pairs["mark"].astype(int)
+    pairs["journal"] = pairs["journal_mark"].astype(int)
+    pairs["grade"] = pairs["grade"].astype("Int64")
+    return pairs.reset_index(drop=True)
+
+
+def _spearman(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Spearman ρ (average ranks) of journal mark vs primary score per group (NaN if undefined)."""
+    scored = frame[frame["primary_score"].notna()]
+    if scored.empty:
+        return pd.Series(dtype=float)
+    grouped = scored.groupby(keys, dropna=False, sort=False)
+    x = grouped["journal"].rank(method="average")
+    y = grouped["primary_score"].rank(method="average")
+    sums = pd.DataFrame({"x": x, "y": y, "xy": x * y, "xx": x * x, "yy": y * y})
+    for k in keys:
+        sums[k] = scored[k]
+    agg = sums.groupby(keys, dropna=False, sort=False).agg(
+        n=("x", "size"), sx=("x", "sum"), sy=("y", "sum"), sxy=("xy", "sum"),
+        sxx=("xx", "sum"), syy=("yy", "sum"))
+    cov = agg["sxy"] - agg["sx"] * agg["sy"] / agg["n"]
+    vx = agg["sxx"] - agg["sx"] ** 2 / agg["n"]
+    vy = agg["syy"] - agg["sy"] ** 2 / agg["n"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rho: pd.Series = cov / np.sqrt(vx * vy)
+    rho[(vx <= 1e-12) | (vy <= 1e-12)] = np.nan
+    return rho.where(agg["n"] >= 2)
+
+
+def _shares(pairs: pd.DataFrame, keys: list[str], min_rho_pairs: int) -> pd.DataFrame:
+    frame = pairs.assign(
+        lowered=(pairs["test"] < pairs["journal"]).astype(int),
+        confirmed=(pairs["test"] == pairs["journal"]).astype(int),
+        raised=(pairs["test"] > pairs["journal"]).astype(int),
+        gap2=((pairs["test"] - pairs["journal"]).abs() >= 2).astype(int),
+        q_journal=(pairs["journal"] >= 4).astype(int),
+        q_test=(pairs["test"] >= 4).astype(int))
+    agg = frame.groupby(keys, dropna=False, sort=False).agg(
+        pairs=("test", "size"), lowered=("lowered", "sum"), confirmed=("confirmed", "sum"),
+        raised=("raised", "sum"), gap2=("gap2", "sum"), q_journal=("q_journal", "sum"),
+        q_test=("q_test", "sum"))
+    for column in ("lowered", "confirmed", "raised", "gap2", "q_journal", "q_test"):
+        agg[column] = 100.0 * agg[column] / agg["pairs"]
+    rho = _spearman(frame, keys)
+    agg["rho"] = rho.reindex(agg.index) if not rho.empty else np.nan
+    agg.loc[agg["pairs"] < min_rho_pairs, "rho"] = np.nan
+    return agg.reset_index()
+
+
+OBJECTIVITY_COLUMNS = ("school", "year", "procedure", "class_label", "subject", "teacher",
+                       "grade", "pairs", "lowered", "confirmed", "raised", "gap2", "rho",
+                       "q_journal", "q_test", "is_total")
+_CLASS_KEY = ["school", "year", "procedure", "grade", "class_label", "subject", "teacher"]
+_PARALLEL_KEY = ["school", "year", "procedure", "grade", "subject"]
+
+
+def objectivity_table(results: pd.DataFrame, *, min_rho_pairs: int = 10) -> pd.DataFrame:
+    """One row per class (school, year, procedure, class, subject, teacher) and one «Итого» row
+    per (school, year, procedure, subject, parallel): pairs and shares in %, ρ when pairs ≥ 10."""
+    pairs = pairs_frame(results)
+    if pairs.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in OBJECTIVITY_COLUMNS})
+    classes = _shares(pairs, _CLASS_KEY, min_rho_pairs).assign(is_total=False)
+    totals = _shares(pairs, _PARALLEL_KEY, min_rho_pairs).assign(
+        is_total=True, class_label=PARALLEL_TOTAL, teacher="")
+    table = pd.concat([classes, totals], ignore_index=True)
+    table["_grade"] = table["grade"].fillna(-1).astype(int)
+    table["_class"] = [_class_order(c, t) for c, t in zip(table["class_label"], table["is_total"],
+                                                          strict=True)]
+    table = table.sort_values(["school", "year", "procedure", "subject", "_grade", "_class",
+                               "teacher"], kind="stable")
+    return table[list(OBJECTIVITY_COLUMNS)].reset_index(drop=True)
+
+
+def _class_order(label: str, total: bool) -> tuple[int, int, str]:
+    digits = "".join(ch for ch in str(label) if ch.isdigit())
+    return (1 if total else 0, int(digits) if digits else 0, str(label))
+
+
+# --------------------------------------------------------------------------------------------
+# Histogram and boundaries
+
+
+def histogram(scores: pd.Series, maximum: float | None = None) -> pd.DataFrame:
+    """Pupils per whole primary score, 0…max, including empty bins (columns score, pupils)."""
+    values = pd.to_numeric(scores, errors="coerce").dropna()
+    top = int(max(values.max() if len(values) else 0, maximum or 0))
+    counts = values.round().astype(int).value_counts()
+    return pd.DataFrame({"score": range(top + 1),
+                         "pupils": [int(counts.get(s, 0)) for s in range(top + 1)]})
+
+
+def scale_of(year: object, subject: object, grade: Any, scales: Sequence[Scale]) -> Scale | None:
+    """The score → mark scale of a work, or ``None`` (then no boundaries are drawn or judged)."""
+    if grade is None or pd.isna(grade):
+        return None
+    return find_scale(year=vpr_year(str(year)), subject=str(subject), grade=int(grade),
+                      extra=tuple(scales))
+
+
+@dataclass(frozen=True)
+class Boundaries:
+    """The minimum primary score of each mark of one work, and where they come from."""
+
+    minimum: dict[int, int]
+    maximum: float | None
+    source: str
+
+
+def boundaries(written: pd.DataFrame, scales: Sequence[Scale] = ()) -> Boundaries | None:
+    """Mark boundaries for the written results of one work (one year, subject and parallel):
+    the stored scale when there is one; otherwise the boundaries the file's own marks imply
+    (all «2» below all «3», and so on), which reads the scale the file was marked with and
+    guesses nothing; ``None`` when neither is known."""
+    if written.empty:
+        return None
+    first = written.iloc[0]
+    scale = scale_of(first["year"], first["subject"], first["grade"], scales)
+    if scale is not None:
+        found = {m: int(low) for m, low, _ in scale.bands}
+        state = "подтверждена" if scale.verified else "не сверена с документом ФИОКО"
+        return Boundaries(found, scale.max_total,
+                          f"шкала {scale.year} г., {scale.subject}, {scale.grade} кл. ({state}); "
+                          f"источник: {scale.source}")
+    marked = written[written["mark"].isin(MARKS)]
+    if marked.empty:
+        return None
+    scores = marked["primary_score"].round().astype(int)
+    found = {}
+    for mark in (3, 4, 5):
+        this = scores[marked["mark"] == str(mark)]
+        below = scores[marked["mark"] == str(mark - 1)]
+        if this.empty or below.empty or int(below.max()) >= int(this.min()):
+            continue
+        found[mark] = int(this.min())
+    if not found:
+        return None
+    return Boundaries(found, None, "границы по отметкам из файла (шкала в программе не задана)")
+
+
+# --------------------------------------------------------------------------------------------
+# Task scores
+
+
+def task_scores(dataset_results: pd.DataFrame, tasks: pd.DataFrame) -> pd.DataFrame:
+    """Per-task points of independent results: one row per (result, task) with the result's
+    scope, ``share`` = score / max (the task's maximum, or the highest score seen for that task
+    of the same work when the file gives none)."""
+    frame = independent_results(dataset_results)
+    if frame.empty or tasks.empty:
+        return pd.DataFrame(columns=["row_id", "task", "score", "max_score", "level", "position",
+                                     "share", "school", "year", "procedure", "grade",
+                                     "class_label", "subject", "teacher", "pupil", "mark",
+                                     "primary_score"])
+    scope = frame[["row_id", "school", "year", "procedure", "grade", "class_label", "subject",
+                   "teacher", "pupil", "mark", "primary_score"]]
+    merged = tasks.merge(scope, on="row_id", how="inner")
+    work = ["year", "procedure", "subject", "grade", "task"]
+    seen = merged.groupby(work, dropna=False)["score"].transform("max")
+    maximum = merged["max_score"].where(merged["max_score"].notna() & (merged["max_score"] > 0),
+                                        seen)
+    merged["max_score"] = maximum
+    with np.errstate(divide="ignore", invalid="ignore"):
+        merged["share"] = (merged["score"].fillna(0) / maximum).where(maximum > 0)
+    return merged
+
+
+# --------------------------------------------------------------------------------------------
+# Checks
+
+
+@dataclass
+class _Collector:
+    t: Thresholds
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(self, code: str, level: Level, unit: dict[str, str], *, n: int, value: str,
+            threshold: str, text: str, pupils: Iterable[object] = ()) -> None:
+        small = ""
+        if level is Level.INFO:
+            small = " Для сведения."
+        self.findings.append(Finding(
+            code=code, level=level, school=unit.get("school", ""), year=unit.get("year", ""),
+            procedure=unit.get("procedure", ""), class_label=unit.get("class_label", ""),
+            subject=unit.get("subject", ""), teacher=unit.get("teacher", ""), n=int(n),
+            value=value, threshold=threshold,
+            explanation=f"{_HEDGE}: {text.rstrip('.')}.{small} Источник: {SOURCE[code]}.",
+            pupils=tuple(str(p) for p in pupils)))
+
+
+def _unit(row: pd.Series, *, parallel: bool = False) -> dict[str, str]:
+    grade = row.get("grade")
+    grade_text = "" if grade is None or pd.isna(grade) else str(int(grade))
+    label = f"{grade_text} кл. (параллель)" if parallel else str(row.get("class_label", ""))
+    return {"school": str(row["school"]), "year": str(row["year"]),
+            "procedure": str(row["procedure"]), "class_label": label,
+            "subject": str(row["subject"]), "teacher": "" if parallel else str(
+                row.get("teacher", "") or "")}
+
+
+def _small(n: int, minimum: int) -> str:
+    return f" (мало данных: n = {n} < {minimum})" if n < minimum else ""
+
+
+def _check_pairs(c: _Collector, pairs: pd.DataFrame) -> None:
+    """O1/O9, O2, O3 and J1 per class and per parallel of a school."""
+    t = c.t
+    for keys, parallel in ((_CLASS_KEY, False), (_PARALLEL_KEY, True)):
+        table = _shares(pairs, keys, t.min_pairs)
+        grouped = pairs.groupby(keys, dropna=False, sort=False)
+        for (_, row), (_key, members) in zip(table.iterrows(), grouped, strict=True):
+            if parallel and members["class_label"].nunique() < 2:
+                continue  # one class: the parallel is that class
+            unit = _unit(row, parallel=parallel)
+            n = int(row["pairs"])
+            enough = n >= t.min_pairs
+            code = "O9" if procedure_kind(unit["procedure"]) is ProcedureKind.OGE else "O1"
+            journal_name = "годовой отметкой" if code == "O9" else "отметкой по журналу"
+            lowered, raised = float(row["lowered"]), float(row["raised"])
+            level = None
+            if lowered >= t.lowered_high:
+                level, threshold = Level.HIGH, f"≥ {_num(t.lowered_high, 0)} %"
+            elif lowered >= t.lowered_medium:
+                level, threshold = Level.MEDIUM, f"≥ {_num(t.lowered_medium, 0)} %"
+            if level is not None:
+                c.add(code, level if enough else Level.INFO, unit, n=n, value=_pct(lowered),
+                      threshold=threshold,
+                      text=f"у {_pct(lowered)} участников отметка за работу ниже, чем "
+                           f"{journal_name}, из {n} пар{_small(n, t.min_pairs)}",
+                      pupils=members.loc[members["test"] < members["journal"], "pupil"])
+            if raised >= t.raised_medium:
+                c.add(code, Level.MEDIUM if enough else Level.INFO, unit, n=n,
+                      value=_pct(raised), threshold=f"«повысили» ≥ {_num(t.raised_medium, 0)} %",
+                      text=f"у {_pct(raised)} участников отметка за работу выше, чем "
+                           f"{journal_name}, из {n} пар{_small(n, t.min_pairs)}",
+                      pupils=members.loc[members["test"] > members["journal"], "pupil"])
+            gap = float(row["gap2"])
+            gap_pupils = members.loc[(members["test"] - members["journal"]).abs() >= 2, "pupil"]
+            if len(gap_pupils) and not parallel:
+                level = Level.MEDIUM if (gap >= t.gap_share and enough) else Level.INFO
+                c.add("O2", level, unit, n=n, value=_pct(gap),
+                      threshold=f"≥ {_num(t.gap_share, 0)} % пар",
+                      text=f"у {len(gap_pupils)} из {n} участников отметка за работу и "
+                           f"{journal_name} расходятся на 2 и более{_small(n, t.min_pairs)}",
+                      pupils=gap_pupils)
+            rho = row["rho"]
+            if enough and not pd.isna(rho):
+                if rho < 0:
+                    c.add("O3", Level.HIGH, unit, n=n, value=f"ρ = {_num(rho, 2)}",
+                          threshold="ρ < 0",
+                          text=f"чем выше отметка по журналу, тем ниже первичный балл "
+                               f"(ρ Спирмена {_num(rho, 2)} по {n} парам)",
+                          pupils=members["pupil"])
+                elif rho < t.weak_rho:
+                    c.add("O3", Level.MEDIUM, unit, n=n, value=f"ρ = {_num(rho, 2)}",
+                          threshold=f"ρ < {_num(t.weak_rho, 1)}",
+                          text=f"слабая согласованность отметок по журналу и первичных баллов "
+                               f"(ρ Спирмена {_num(rho, 2)} по {n} парам)",
+                          pupils=members["pupil"])
+            quality_gap = float(row["q_journal"]) - float(row["q_test"])
+            if quality_gap >= t.quality_gap:
+                c.add("J1", Level.MEDIUM if enough else Level.INFO, unit, n=n,
+                      value=f"{_num(quality_gap, 1)} п.п.",
+                      threshold=f"≥ {_num(t.quality_gap, 0)} п.п.",
+                      text=f"качество по журналу {_pct(float(row['q_journal']))}, по работе "
+                           f"{_pct(float(row['q_test']))} у тех же {n} учеников"
+                           f"{_small(n, t.min_pairs)}",
+                      pupils=members.loc[(members["journal"] >= 4) & (members["test"] < 4),
+                                         "pupil"])
+
+
+def _check_teachers(c: _Collector, pairs: pd.DataFrame) -> bool:
+    """O11: per teacher × class, «понизили» against the school's median for the subject."""
+    t = c.t
+    with_teacher = pairs[pairs["teacher"].astype(str) != ""]
+    if with_teacher.empty:
+        return False
+    table = _shares(pairs, _CLASS_KEY, t.min_pairs)
+    table = table[table["pairs"] >= t.min_pairs]
+    medians = table.groupby(["school", "subject"])["lowered"].median()
+    for _, row in table[table["teacher"].astype(str) != ""].iterrows():
+        median = float(medians[(row["school"], row["subject"])])
+        if row["lowered"] >= median + t.teacher_excess:
+            unit = _unit(row)
+            c.add("O11", Level.MEDIUM, unit, n=int(row["pairs"]), value=_pct(row["lowered"]),
+                  threshold=f"≥ медиана школы {_pct(median)} + {_num(t.teacher_excess, 0)} п.п.",
+                  text=f"зона методического внимания: «понизили» {_pct(row['lowered'])} при "
+                       f"медиане школы по предмету {_pct(median)} ({int(row['pairs'])} пар); "
+                       f"это повод для методической поддержки, а не оценка работы учителя")
+    return True
+
+
+def _check_peaks(c: _Collector, written: pd.DataFrame, scales: Sequence[Scale]) -> set[str]:
+    """O4 per class, per parallel of a school and over all schools of a dump."""
+    t = c.t
+    missing: set[str] = set()
+    vpr = written[written["procedure"].map(procedure_kind) == ProcedureKind.VPR]
+    if vpr.empty:
+        return missing
+    vpr = vpr.assign(_score=vpr["primary_score"].round().astype(int))
+    units: list[tuple[list[str], str]] = [
+        (["school", "year", "procedure", "grade", "class_label", "subject"], "class"),
+        (["school", "year", "procedure", "grade", "subject"], "parallel"),
+        (["year", "procedure", "grade", "subject"], "all")]
+    for keys, kind in units:
+        bins = vpr.groupby([*keys, "_score"], dropna=False).size()
+        for raw_key, group in vpr.groupby(keys, dropna=False, sort=True):
+            key = cast("tuple[Any, ...]", raw_key)
+            values: dict[str, Any] = dict(zip(keys, key, strict=True))
+            if kind == "parallel" and group["class_label"].nunique() < 2:
+                continue
+            if kind == "all" and group["school"].nunique() < 2:
+                continue
+            work = vpr[(vpr["year"] == values["year"]) & (vpr["subject"] == values["subject"])
+                       & (vpr["grade"] == values["grade"])]
+            found = boundaries(work, scales)
+            if found is None:
+                missing.add(f"{values['subject']} {values['grade']} кл., {values['year']}")
+                continue
+            n = len(group)
+            counts = cast("pd.Series", bins.loc[key])
+            unit = {"school": str(values.get("school", "")), "year": str(values["year"]),
+                    "procedure": str(values["procedure"]),
+                    "class_label": str(values.get("class_label", "")),
+                    "subject": str(values["subject"]), "teacher": ""}
+            if kind == "parallel":
+                unit["class_label"] = f"{values['grade']} кл. (параллель)"
+            elif kind == "all":
+                unit["school"] = f"{ALL_SCHOOLS} ({group['school'].nunique()})"
+                unit["class_label"] = f"{values['grade']} кл. (все школы)"
+            for mark in (3, 4):
+                if mark not in found.minimum:
+                    continue
+                b = found.minimum[mark]
+                at = int(counts.get(b, 0))
+                mean = (int(counts.get(b - 1, 0)) + int(counts.get(b - 2, 0))) / 2
+                ratio = at / mean if mean else (math.inf if at else 0.0)
+                if ratio >= t.peak_ratio and at >= t.peak_min_count:
+                    level = Level.MEDIUM if n >= t.peak_min_n else Level.INFO
+                    if n < t.peak_min_n:
+                        note = _small(n, t.peak_min_n)
+                    elif n < t.peak_informative_n:
+                        note = (f"; распределение по {n} участникам приблизительное "
+                                f"(информативно от {t.peak_informative_n})")
+                    else:
+                        note = ""
+                    # Pupil codes repeat across schools: list pupils only within one school.
+                    pupils = () if kind == "all" else group.loc[group["_score"] == b, "pupil"]
+                    c.add("O4", level, unit, n=n, value=f"×{_num(ratio, 1)}",
+                          threshold=f"≥ ×{_num(t.peak_ratio, 0)} и ≥ {t.peak_min_count} чел.",
+                          text=f"у минимального балла отметки «{mark}» ({b}) {at} уч., в среднем "
+                               f"у {b - 2} и {b - 1} баллов {_num(mean, 1)}{note}; {found.source}",
+                          pupils=pupils)
+    return missing
+
+
+def _check_task_levels(c: _Collector, scores: pd.DataFrame) -> bool:
+    """O5: П/В tasks done better than Б tasks in a class."""
+    known = scores[scores["level"].isin(["Б", "П", "В"])]
+    if known.empty:
+        return False
+    known = known.assign(hard=known["level"] != "Б")
+    keys = ["school", "year", "procedure", "grade", "class_label", "subject", "teacher"]
+    for key, group in known.groupby(keys, dropna=False, sort=True):
+        n = group["row_id"].nunique()
+        easy = group[~group["hard"]]
+        hard = group[group["hard"]]
+        if easy.empty or hard.empty:
+            continue
+        easy_pct = 100 * easy["score"].fillna(0).sum() / easy["max_score"].sum()
+        hard_pct = 100 * hard["score"].fillna(0).sum() / hard["max_score"].sum()
+        if hard_pct > easy_pct:
+            unit = dict(zip(keys, (str(v) for v in key), strict=True))
+            c.add("O5", Level.MEDIUM if n >= c.t.min_group else Level.INFO, unit, n=n,
+                  value=f"П {_pct(hard_pct)} > Б {_pct(easy_pct)}",
+                  threshold="выполнение П > Б",
+                  text=f"задания повышенного уровня выполнены лучше ({_pct(hard_pct)}), чем "
+                       f"базового ({_pct(easy_pct)}){_small(n, c.t.min_group)}")
+    return True
+
+
+def _check_crossings(c: _Collector, scores: pd.DataFrame) -> None:
+    """O6: a lower-mark group beats a higher-mark group on a task by more than the margin."""
+    t = c.t
+    marked = scores[scores["mark"].isin(MARKS)]
+    if marked.empty:
+        return
+    keys = ["school", "year", "procedure", "grade", "subject"]
+    per = marked.groupby([*keys, "mark", "position", "task"], dropna=False, sort=True).agg(
+        done=("score", "sum"), top=("max_score", "sum"))
+    per["pct"] = 100 * per["done"] / per["top"]
+    sizes = marked.groupby([*keys, "mark"], dropna=False)["row_id"].nunique()
+    pupils = marked.groupby(keys, dropna=False)["row_id"].nunique()
+    big = sizes[sizes >= t.min_group].reset_index()
+    units = big.groupby(keys, dropna=False)["mark"].apply(list)
+    pct = per["pct"]
+    for raw_key, marks in units.items():
+        key = cast("tuple[Any, ...]", raw_key)
+        if len(marks) < 2:
+            continue
+        crossings: list[str] = []
+        ordered = sorted(marks)
+        for low, high in itertools.pairwise(ordered):
+            a = pct.loc[(*key, low)]
+            b = pct.loc[(*key, high)]
+            diff = (a - b).dropna()
+            for (_pos, task), d in diff[diff > t.crossing_margin].items():
+                crossings.append(f"задание {task}: «{low}» выше «{high}» на {_num(d, 1)} п.п.")
+        if crossings:
+            unit = dict(zip(keys, (str(v) for v in key), strict=True))
+            unit["class_label"] = f"{unit.pop('grade')} кл. (параллель)"
+            c.add("O6", Level.MEDIUM, unit, n=int(pupils.loc[key]),
+                  value=f"{len(crossings)} пересеч.",
+                  threshold=f"> {_num(t.crossing_margin, 0)} п.п., группы от {t.min_group} чел.",
+                  text="; ".join(crossings[:8]) + (" …" if len(crossings) > 8 else ""))
+
+
+def _check_inflated_mean(c: _Collector, written: pd.DataFrame) -> bool:
+    """O7: a school's 95 % CI of the mean primary score entirely above the CI of all schools."""
+    t = c.t
+    ran = False
+    vpr = written[written["procedure"].map(procedure_kind) == ProcedureKind.VPR]
+    for key, group in vpr.groupby(["year", "procedure", "grade", "subject"], dropna=False):
+        if group["school"].nunique() < 2:
+            continue
+        ran = True
+        scores = group["primary_score"].astype(float)
+        ref_mean, ref_sd, ref_n = scores.mean(), scores.std(ddof=1), len(scores)
+        ref_high = ref_mean + t.t_value * ref_sd / math.sqrt(ref_n)
+        stats = group.groupby("school")["primary_score"].agg(["mean", "std", "size"])
+        stats = stats[stats["size"] >= t.min_pairs]
+        low = stats["mean"] - t.t_value * stats["std"] / np.sqrt(stats["size"])
+        for school in stats.index[low > ref_high]:
+            row = stats.loc[school]
+            year, procedure, grade, subject = key
+            unit = {"school": str(school), "year": str(year), "procedure": str(procedure),
+                    "class_label": f"{grade} кл. (параллель)", "subject": str(subject),
+                    "teacher": ""}
+            c.add("O7", Level.HIGH, unit, n=int(row["size"]),
+                  value=f"нижняя граница {_num(float(low[school]), 2)}",
+                  threshold=f"> верхней границы всех школ {_num(ref_high, 2)}",
+                  text=f"средний первичный балл {_num(float(row['mean']), 2)}: его 95-процентный "
+                       f"интервал целиком выше интервала всех {group['school'].nunique()} школ "
+                       f"(среднее {_num(ref_mean, 2)}, n = {ref_n})")
+    return ran
+
+
+def _poisson_tail(observed: int, expected: float) -> float:
+    """P(X ≥ observed) for X ~ Poisson(expected)."""
+    if observed <= 0:
+        return 1.0
+    term = math.exp(-expected)
+    below = term
+    for k in range(1, observed):
+        term *= expected / k
+        below += term
+    return max(0.0, 1.0 - below)
+
+
+def _check_profiles(c: _Collector, scores: pd.DataFrame) -> bool:
+    """O13: identical per-task score vectors in a class against the number the class's task
+    difficulties make likely (independent pupils: P(two equal) = Π over tasks of Σ p²).
+    All-zero and all-full vectors are not counted: they say nothing about copying."""
+    t = c.t
+    if scores.empty:
+        return False
+    keys = ["school", "year", "procedure", "grade", "class_label", "subject", "teacher"]
+    wide = scores.pivot_table(index="row_id", columns="position", values="score",
+                              aggfunc="first")
+    top = scores.pivot_table(index="row_id", columns="position", values="max_score",
+                             aggfunc="first")
+    first = scores.drop_duplicates("row_id").set_index("row_id")
+    for raw_key, rows in first.groupby(keys, dropna=False, sort=True).groups.items():
+        key = cast("tuple[Any, ...]", raw_key)
+        if len(rows) < t.min_group:
+            continue
+        block = wide.loc[rows]
+        block = block.loc[:, block.notna().any()]
+        if block.shape[1] < 3:
+            continue
+        values = block.fillna(0).to_numpy()
+        n = len(values)
+        match = 1.0
+        for column in values.T:
+            _, counts = np.unique(column, return_counts=True)
+            match *= float(((counts / n) ** 2).sum())
+        expected = n * (n - 1) / 2 * match
+        maxima = top.loc[rows, block.columns].max().to_numpy()
+        uniques, inverse, counts = np.unique(values, axis=0, return_inverse=True,
+                                             return_counts=True)
+        shared = [i for i, k in enumerate(counts) if k > 1
+                  and uniques[i].any() and not np.array_equal(uniques[i], maxima)]
+        observed = int(sum(counts[i] * (counts[i] - 1) // 2 for i in shared))
+        if not observed:
+            continue
+        chance = _poisson_tail(observed, expected)
+        biggest = int(max(counts[i] for i in shared))
+        if (chance < t.copy_probability and observed - expected >= t.copy_min_excess
+                and biggest >= t.copy_min_group):
+            unit = dict(zip(keys, (str(v) for v in key), strict=True))
+            names = first.loc[rows, "pupil"].to_numpy()
+            members = [str(names[j]) for i in shared for j in np.flatnonzero(inverse.ravel() == i)]
+            c.add("O13", Level.MEDIUM, unit, n=n, value=f"пар: {observed} (ожидалось "
+                  f"{_num(expected, 2)})", threshold=f"вероятность < {_num(t.copy_probability, 2)}"
+                  f" и ≥ {t.copy_min_excess} лишних пар",
+                  text=f"пар учеников с одинаковыми баллами по всем {block.shape[1]} заданиям: "
+                       f"{observed} при ожидаемых {_num(expected, 2)} (вероятность "
+                       f"{_probability(chance)}); крупнейшая группа одинаковых ответов — {biggest} уч.",
+                  pupils=members)
+    return True
+
+
+def _probability(p: float) -> str:
+    return "меньше 0,0001" if p < 1e-4 else _num(p, 4)
+
+
+# O10 -----------------------------------------------------------------------------------------
+
+
+def term_pairs(results: pd.DataFrame) -> pd.DataFrame:
+    """Term marks 2–5 with a positive own average (weighted when > 0, else plain): columns of
+    the result plus ``base``, ``expected`` (round half up) and ``side`` (above/equal/below)."""
+    term = results[(results["procedure"].map(procedure_kind) == ProcedureKind.TERM)
+                   & results["mark"].isin(MARKS)]
+    weighted = pd.to_numeric(term["weighted_average"], errors="coerce")
+    plain = pd.to_numeric(term["average"], errors="coerce")
+    base = weighted.where(weighted > 0, plain)
+    frame = term.assign(base=base)
+    frame = frame[frame["base"] > 0].copy()
+    frame["expected"] = np.floor(frame["base"] + 0.5).astype(int)
+    marks = frame["mark"].astype(int)
+    frame["side"] = np.where(marks > frame["expected"], "above",
+                             np.where(marks < frame["expected"], "below", "equal"))
+    return frame.reset_index(drop=True)
+
+
+def _check_term_marks(c: _Collector, results: pd.DataFrame) -> bool:
+    t = c.t
+    frame = term_pairs(results)
+    if frame.empty:
+        return False
+    keys = ["school", "year", "class_label", "subject", "teacher"]
+    for key, group in frame.groupby(keys, dropna=False, sort=True):
+        n = len(group)
+        unit = dict(zip(keys, (str(v) for v in key), strict=True))
+        unit["procedure"] = "Отметки за период"
+        for side, word in (("above", "выше"), ("below", "ниже")):
+            share = 100 * float((group["side"] == side).sum()) / n
+            if share < t.term_share:
+                continue
+            marks = group["mark"].astype(int)
+            if side == "above":
+                odd = group[(marks == 3) & (group["base"] < 2.5)]
+                extra = f"; «3» при среднем ниже 2,5: {len(odd)}"
+            else:
+                odd = group[(marks == 2) & (group["base"] >= 2.5)]
+                extra = f"; «2» при среднем 2,5 и выше: {len(odd)}"
+            members = group[group["side"] == side]
+            c.add("O10", Level.MEDIUM if n >= t.term_min_pairs else Level.INFO, unit, n=n,
+                  value=_pct(share), threshold=f"≥ {_num(t.term_share, 0)} %",
+                  text=f"{_pct(share)} отметок за период {word} округлённого собственного "
+                       f"среднего балла ученика ({n} пар){extra}{_small(n, t.term_min_pairs)}",
+                  pupils=(members["pupil"] + " (" + members["period"] + ")"))
+    return True
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def run_checks(results: pd.DataFrame, tasks: pd.DataFrame, *,
+               thresholds: Thresholds | None = None, scales: Sequence[Scale] = ()) -> Report:
+    """All objectivity checks over canonical results and tasks (already scoped)."""
+    t = thresholds or Thresholds()
+    c = _Collector(t)
+    statuses: list[CheckStatus] = []
+
+    def status(code: str, computed: bool, reason: str) -> None:
+        statuses.append(CheckStatus(code, computed, reason))
+
+    pairs = pairs_frame(results)
+    written = independent_results(results)
+    written = written[written["primary_score"].notna()]
+    scores = task_scores(results, tasks)
+    if pairs.empty:
+        reason = "нет пар «отметка за работу — отметка по журналу» (2–5)"
+        for code in ("O1", "O2", "O3", "O9", "J1", "O11"):
+            status(code, False, reason)
+    else:
+        _check_pairs(c, pairs)
+        kinds = set(pairs["procedure"].map(procedure_kind))
+        status("O1", bool(kinds - {ProcedureKind.OGE}), f"пар: {len(pairs)}")
+        status("O2", True, f"пар: {len(pairs)}")
+        status("O3", bool(pairs["primary_score"].notna().any()),
+               "по парам с первичным баллом" if pairs["primary_score"].notna().any()
+               else "нет первичных баллов")
+        status("O9", ProcedureKind.OGE in kinds,
+               "по протоколам ОГЭ с годовой отметкой" if ProcedureKind.OGE in kinds
+               else "нет протоколов ОГЭ с годовыми отметками")
+        status("J1", True, f"пар: {len(pairs)}")
+        status("O11", _check_teachers(c, pairs),
+               "по нагрузке учителей" if (pairs["teacher"].astype(str) != "").any()
+               else "не загружена нагрузка учителей: учитель класса неизвестен")
+    missing = _check_peaks(c, written, scales) if not written.empty else set()
+    if written.empty:
+        status("O4", False, "нет первичных баллов")
+    else:
+        status("O4", True, "нет шкалы: " + "; ".join(sorted(missing)) if missing else
+               "по шкалам перевода баллов")
+    status("O5", _check_task_levels(c, scores),
+           "по уровням заданий Б/П/В" if scores["level"].isin(["Б", "П", "В"]).any()
+           else "в файлах нет уровней заданий (Б/П/В): загрузите отчёт ФИС ОКО с уровнями")
+    if scores.empty:
+        status("O6", False, "нет баллов по заданиям")
+        status("O13", False, "нет баллов по заданиям")
+    else:
+        _check_crossings(c, scores)
+        status("O6", True, "по баллам за задания и отметкам")
+        status("O13", _check_profiles(c, scores), "по баллам за задания")
+    status("O7", _check_inflated_mean(c, written),
+           "среди загруженных школ" if written["school"].nunique() > 1
+           else "нужны результаты нескольких школ или справочные данные муниципалитета/региона")
+    status("O8", False, "сравнение когорт по годам будет добавлено вместе со страницей "
+                        "динамики (нужны две работы одной когорты в соседние годы)")
+    status("O10", _check_term_marks(c, results),
+           "по отметкам за период и средним баллам" if not term_pairs(results).empty
+           else "нет отметок за период со средним баллом (табель «Сетевого города»)")
+    status("O12", True, "замечания к данным показываются при загрузке файла")
+    findings = sorted(c.findings, key=lambda f: (
+        LEVEL_ORDER[f.level], f.school, f.year, f.procedure, f.subject, f.class_label, f.code))
+    return Report(tuple(findings), tuple(statuses))
