@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from core.dates import date_sort_key
+from core.exports import format_decimal
 from core.names import ProcedureKind, procedure_kind
 from core.scales import Scale, find_scale, vpr_year
 from core.summary import counted_results
@@ -34,6 +35,7 @@ from core.thresholds import Thresholds
 
 __all__ = [
     "CHECK_NAMES",
+    "MARKS",
     "OBJECTIVITY_COLUMNS",
     "PARALLEL_TOTAL",
     "Boundaries",
@@ -48,7 +50,9 @@ __all__ = [
     "pairs_frame",
     "run_checks",
     "task_scores",
+    "teacher_support",
     "term_pairs",
+    "term_shares",
 ]
 
 PARALLEL_TOTAL = "Итого"
@@ -159,12 +163,12 @@ def _pct(value: float) -> str:
 
 
 def _num(value: float, digits: int) -> str:
+    """Decimal comma, rounded half up like the CSV exports (core.exports.format_decimal)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if math.isinf(value):
         return "∞"
-    text = f"{value:.{digits}f}".replace(".", ",")
-    return text.replace("-", "−")
+    return format_decimal(value, digits).replace("-", "−")
 
 
 # --------------------------------------------------------------------------------------------
@@ -227,17 +231,20 @@ def _shares(pairs: pd.DataFrame, keys: list[str], min_rho_pairs: int) -> pd.Data
         confirmed=(pairs["test"] == pairs["journal"]).astype(int),
         raised=(pairs["test"] > pairs["journal"]).astype(int),
         gap2=((pairs["test"] - pairs["journal"]).abs() >= 2).astype(int),
+        scored=pairs["primary_score"].notna().astype(int),
         q_journal=(pairs["journal"] >= 4).astype(int),
         q_test=(pairs["test"] >= 4).astype(int))
     agg = frame.groupby(keys, dropna=False, sort=False).agg(
         pairs=("test", "size"), lowered=("lowered", "sum"), confirmed=("confirmed", "sum"),
-        raised=("raised", "sum"), gap2=("gap2", "sum"), q_journal=("q_journal", "sum"),
+        raised=("raised", "sum"), gap2=("gap2", "sum"), scored=("scored", "sum"),
+        q_journal=("q_journal", "sum"),
         q_test=("q_test", "sum"))
     for column in ("lowered", "confirmed", "raised", "gap2", "q_journal", "q_test"):
         agg[column] = 100.0 * agg[column] / agg["pairs"]
     rho = _spearman(frame, keys)
     agg["rho"] = rho.reindex(agg.index) if not rho.empty else np.nan
-    agg.loc[agg["pairs"] < min_rho_pairs, "rho"] = np.nan
+    # ρ needs enough pairs with a primary score (a report may give marks without scores).
+    agg.loc[agg["scored"] < min_rho_pairs, "rho"] = np.nan
     return agg.reset_index()
 
 
@@ -437,20 +444,21 @@ def _check_pairs(c: _Collector, pairs: pd.DataFrame) -> None:
                       text=f"у {len(gap_pupils)} из {n} участников отметка за работу и "
                            f"{journal_name} расходятся на 2 и более{_small(n, t.min_pairs)}",
                       pupils=gap_pupils)
-            rho = row["rho"]
-            if enough and not pd.isna(rho):
+            rho, scored = row["rho"], int(row["scored"])
+            if not pd.isna(rho):  # computed only with enough scored pairs (see _shares)
+                with_score = members.loc[members["primary_score"].notna(), "pupil"]
                 if rho < 0:
-                    c.add("O3", Level.HIGH, unit, n=n, value=f"ρ = {_num(rho, 2)}",
+                    c.add("O3", Level.HIGH, unit, n=scored, value=f"ρ = {_num(rho, 2)}",
                           threshold="ρ < 0",
                           text=f"чем выше отметка по журналу, тем ниже первичный балл "
-                               f"(ρ Спирмена {_num(rho, 2)} по {n} парам)",
-                          pupils=members["pupil"])
+                               f"(ρ Спирмена {_num(rho, 2)} по {scored} парам с баллом)",
+                          pupils=with_score)
                 elif rho < t.weak_rho:
-                    c.add("O3", Level.MEDIUM, unit, n=n, value=f"ρ = {_num(rho, 2)}",
+                    c.add("O3", Level.MEDIUM, unit, n=scored, value=f"ρ = {_num(rho, 2)}",
                           threshold=f"ρ < {_num(t.weak_rho, 1)}",
                           text=f"слабая согласованность отметок по журналу и первичных баллов "
-                               f"(ρ Спирмена {_num(rho, 2)} по {n} парам)",
-                          pupils=members["pupil"])
+                               f"(ρ Спирмена {_num(rho, 2)} по {scored} парам с баллом)",
+                          pupils=with_score)
             quality_gap = float(row["q_journal"]) - float(row["q_test"])
             if quality_gap >= t.quality_gap:
                 c.add("J1", Level.MEDIUM if enough else Level.INFO, unit, n=n,
@@ -471,9 +479,11 @@ def _check_teachers(c: _Collector, pairs: pd.DataFrame) -> bool:
         return False
     table = _shares(pairs, _CLASS_KEY, t.min_pairs)
     table = table[table["pairs"] >= t.min_pairs]
-    medians = table.groupby(["school", "subject"])["lowered"].median()
+    # The school's median over its classes of the same procedure and subject (all years in
+    # scope: a teacher's classes are compared with the school's usual gap, not a year's).
+    medians = table.groupby(["school", "procedure", "subject"])["lowered"].median()
     for _, row in table[table["teacher"].astype(str) != ""].iterrows():
-        median = float(medians[(row["school"], row["subject"])])
+        median = float(medians[(row["school"], row["procedure"], row["subject"])])
         if row["lowered"] >= median + t.teacher_excess:
             unit = _unit(row)
             c.add("O11", Level.MEDIUM, unit, n=int(row["pairs"]), value=_pct(row["lowered"]),
@@ -509,7 +519,9 @@ def _check_peaks(c: _Collector, written: pd.DataFrame, scales: Sequence[Scale]) 
                        & (vpr["grade"] == values["grade"])]
             found = boundaries(work, scales)
             if found is None:
-                missing.add(f"{values['subject']} {values['grade']} кл., {values['year']}")
+                grade = values["grade"]
+                where = "параллель не указана" if pd.isna(grade) else f"{int(grade)} кл."
+                missing.add(f"{values['subject']}, {where}, {values['year']}")
                 continue
             n = len(group)
             counts = cast("pd.Series", bins.loc[key])
@@ -822,3 +834,38 @@ def run_checks(results: pd.DataFrame, tasks: pd.DataFrame, *,
     findings = sorted(c.findings, key=lambda f: (
         LEVEL_ORDER[f.level], f.school, f.year, f.procedure, f.subject, f.class_label, f.code))
     return Report(tuple(findings), tuple(statuses))
+
+
+def term_shares(results: pd.DataFrame) -> pd.DataFrame:
+    """O10 per class × subject (teacher) of a year: pairs n and % of term marks above, equal to
+    and below the pupil's own rounded average."""
+    frame = term_pairs(results)
+    keys = ["school", "year", "class_label", "subject", "teacher"]
+    if frame.empty:
+        return pd.DataFrame(columns=[*keys, "n", "above", "equal", "below"])
+    out = frame.groupby(keys, dropna=False, sort=True)["side"].agg(
+        n="size", above=lambda s: 100 * float((s == "above").mean()),
+        equal=lambda s: 100 * float((s == "equal").mean()),
+        below=lambda s: 100 * float((s == "below").mean()))
+    return out.reset_index()
+
+
+def teacher_support(table: pd.DataFrame, thresholds: Thresholds | None = None) -> pd.DataFrame:
+    """Methodical support view (O11): per teacher × class with enough pairs, «понизили» beside
+    the school's median for the subject. No ranking and no composite score: rows are ordered
+    by subject, year and class, and ``attention`` marks the «зона методического внимания»."""
+    t = thresholds or Thresholds()
+    rows = table[(~table["is_total"].astype(bool)) & (table["teacher"].astype(str) != "")
+                 & (table["pairs"] >= t.min_pairs)]
+    columns = ["school", "year", "procedure", "subject", "class_label", "teacher", "pairs",
+               "lowered", "median", "attention"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    enough = table[(~table["is_total"].astype(bool)) & (table["pairs"] >= t.min_pairs)]
+    medians = enough.groupby(["school", "procedure", "subject"])["lowered"].median()
+    out = rows.assign(median=[float(medians[key]) for key in zip(
+        rows["school"], rows["procedure"], rows["subject"], strict=True)])
+    out["attention"] = out["lowered"] >= out["median"] + t.teacher_excess
+    out["_class"] = [_class_order(c, False) for c in out["class_label"]]
+    out = out.sort_values(["school", "subject", "year", "_class"])
+    return out[columns].reset_index(drop=True)

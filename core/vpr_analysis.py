@@ -1,0 +1,158 @@
+"""ВПР task analysis (METHODOLOGY.md §4.4, ФИОКО 2026 §1, §5, §7): mark statistics, per-task
+completion against the Б ≥ 60 % and П/В ≥ 30 % thresholds with their uncertainty zones, tasks by
+mark group with crossings, and the primary-score histogram with the mark boundaries.
+
+Works on primary scores alone too: a protocol without a score → mark scale still gets its
+completion, task analysis and histogram; only what needs marks is left out (and said so).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from core.objectivity import MARKS, Boundaries, boundaries, histogram, independent_results
+from core.scales import Scale
+from core.thresholds import Thresholds
+
+__all__ = [
+    "MASTERY",
+    "Work",
+    "mark_statistics",
+    "task_by_mark_group",
+    "task_completion",
+    "work_histogram",
+    "works",
+    "written_results",
+]
+
+# Status of a task's completion (ФИОКО 2026 §1, §5), in display order.
+MASTERY = ("освоено", "зона неопределённости", "не освоено", "уровень не указан")
+
+
+@dataclass(frozen=True)
+class Work:
+    """One written work: a year's ВПР (or control work) in one subject and parallel."""
+
+    year: str
+    procedure: str
+    subject: str
+    grade: int | None
+
+    @property
+    def label(self) -> str:
+        grade = f", {self.grade} кл." if self.grade is not None else ""
+        return f"{self.procedure} {self.year}, {self.subject}{grade}"
+
+
+def works(results: pd.DataFrame) -> list[Work]:
+    """Every independent work with primary scores, newest year first."""
+    written = independent_results(results)
+    written = written[written["primary_score"].notna()]
+    keys = written[["year", "procedure", "subject", "grade"]].drop_duplicates()
+    found = [Work(str(year), str(procedure), str(subject),
+                  None if pd.isna(grade) else int(grade))
+             for year, procedure, subject, grade in keys.itertuples(index=False, name=None)]
+    return sorted(found, key=lambda w: (w.year, w.procedure, w.subject, w.grade or 0),
+                  reverse=True)
+
+
+def _of(frame: pd.DataFrame, work: Work) -> pd.DataFrame:
+    mask = ((frame["year"] == work.year) & (frame["procedure"] == work.procedure)
+            & (frame["subject"] == work.subject))
+    if work.grade is None:
+        mask &= frame["grade"].isna()
+    else:
+        mask &= frame["grade"] == work.grade
+    return frame[mask]
+
+
+def written_results(results: pd.DataFrame, work: Work) -> pd.DataFrame:
+    written = independent_results(results)
+    return _of(written[written["primary_score"].notna()], work)
+
+
+def mark_statistics(written: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Per unit: participants, marks 2–5 (counts and %), mean mark, mean primary score and
+    mean % of the maximum. Columns: the ``by`` keys, n, n2…n5, p2…p5, marked, mean_mark,
+    mean_score, completion."""
+    mark = pd.to_numeric(written["mark"].where(written["mark"].isin(MARKS)), errors="coerce")
+    frame = written.assign(_mark=mark, _completion=100 * written["primary_score"]
+                           / written["max_score"], _all="")
+    frame = frame.assign(**{f"_is{m}": (mark == int(m)).astype(int) for m in MARKS})
+    grouped = frame.groupby(by or ["_all"], dropna=False, sort=True)
+    out = grouped.agg(n=("primary_score", "size"), marked=("_mark", "count"),
+                      mean_mark=("_mark", "mean"), mean_score=("primary_score", "mean"),
+                      completion=("_completion", "mean"),
+                      **{f"n{m}": (f"_is{m}", "sum") for m in MARKS})
+    for m in MARKS:
+        out[f"p{m}"] = (100 * out[f"n{m}"] / out["marked"]).where(out["marked"] > 0)
+    return out.reset_index(drop=not by)
+
+
+def _status(completion: float, level: str, t: Thresholds) -> str:
+    if pd.isna(completion) or level not in {"Б", "П", "В"}:
+        return MASTERY[3]
+    mastered, insufficient = ((t.basic_mastered, t.basic_insufficient) if level == "Б"
+                              else (t.advanced_mastered, t.advanced_insufficient))
+    if completion >= mastered:
+        return MASTERY[0]
+    if completion >= insufficient:
+        return MASTERY[1]
+    return MASTERY[2]
+
+
+def task_completion(scores: pd.DataFrame, by: list[str], thresholds: Thresholds | None = None
+                    ) -> pd.DataFrame:
+    """Per unit and task: pupils, % completion (Σ points / Σ maxima), level and status.
+    Columns: the ``by`` keys, position, task, level, pupils, completion, status."""
+    t = thresholds or Thresholds()
+    if scores.empty:
+        return pd.DataFrame(columns=[*by, "position", "task", "level", "pupils", "completion",
+                                     "status"])
+    keys = [*by, "position", "task"]
+    out = scores.assign(_score=scores["score"].fillna(0)).groupby(
+        keys, dropna=False, sort=True).agg(
+        level=("level", "first"), pupils=("row_id", "nunique"), done=("_score", "sum"),
+        top=("max_score", "sum"))
+    out["completion"] = 100 * out["done"] / out["top"]
+    out = out.reset_index()
+    out["level"] = out["level"].fillna("").astype(str)
+    out["status"] = [_status(c, lv, t) for c, lv in zip(out["completion"], out["level"],
+                                                         strict=True)]
+    return out[[*keys[:-2], "position", "task", "level", "pupils", "completion", "status"]]
+
+
+def task_by_mark_group(scores: pd.DataFrame, thresholds: Thresholds | None = None
+                       ) -> pd.DataFrame:
+    """% completion of each task by ВПР mark group (ФИОКО 2026 §7), with the group size and
+    ``crossing`` = a lower-mark group ahead of the next higher one by more than the margin.
+    Groups smaller than the minimum are kept, flagged ``small``."""
+    t = thresholds or Thresholds()
+    marked = scores[scores["mark"].isin(MARKS)]
+    if marked.empty:
+        return pd.DataFrame(columns=["mark", "position", "task", "pupils", "completion", "small",
+                                     "crossing"])
+    out = task_completion(marked, ["mark"], t)
+    sizes = marked.groupby("mark")["row_id"].nunique()
+    out["small"] = out["mark"].map(sizes) < t.min_group
+    out = out.sort_values(["position", "mark"]).reset_index(drop=True)
+    crossing = []
+    for _, row in out.iterrows():
+        higher = out[(out["position"] == row["position"]) & (out["mark"] > row["mark"])
+                     & ~out["small"]]
+        crossing.append(bool(not row["small"] and not higher.empty and (
+            row["completion"] - higher["completion"].iloc[0] > t.crossing_margin)))
+    out["crossing"] = crossing
+    return out[["mark", "position", "task", "pupils", "completion", "small", "crossing"]]
+
+
+def work_histogram(written: pd.DataFrame, scales: tuple[Scale, ...] | list[Scale] = ()
+                   ) -> tuple[pd.DataFrame, Boundaries | None]:
+    """Pupils per primary score (0…max) and the mark boundaries to draw, when known."""
+    found = boundaries(written, scales)
+    maximum = found.maximum if found is not None else None
+    if maximum is None and written["max_score"].notna().any():
+        maximum = float(written["max_score"].max())
+    return histogram(written["primary_score"], maximum), found
