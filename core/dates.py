@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-__all__ = ["canonical_date", "date_sort_key", "format_date", "parse_date"]
+__all__ = ["academic_year_of", "canonical_date", "date_sort_key", "format_date", "parse_date"]
 
 _RU_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -47,3 +47,10 @@ def date_sort_key(text: object) -> str:
     """ISO text that sorts «дд.мм.гггг» by time; «» (no date) sorts first."""
     parsed = parse_date(str(text)) if text else None
     return parsed.isoformat() if parsed else ""
+
+
+def academic_year_of(value: dt.date) -> str:
+    """The school year a date falls in: September–December → «2021/2022» for 2021, January–August
+    → «2021/2022» for 2022 (the school year starts on 1 September)."""
+    first = value.year if value.month >= 9 else value.year - 1
+    return f"{first}/{first + 1}"

@@ -16,6 +16,9 @@ pupil              name or participant code (codes keep leading zeros)
 subject            canonical subject name
 teacher            «Фамилия И.О.» or «»
 mark               canonical token (core.tokens): «5»…«1», «н/а», «осв», «зач», «незач», «долг», «»
+mark_scale         the scale a ВПР mark was derived by from the primary score (core.scales.Scale.label:
+                   «ВПР 2022, Математика, 5 класс, традиционная (своя шкала, источник: …)»); «» when
+                   the mark came from the file or none was derived
 primary_score      float or NaN
 max_score          float or NaN
 journal_mark       «5»…«2» or «» (journal mark beside an independent result)
@@ -100,8 +103,8 @@ class TableSpec:
 _RESULTS = TableSpec(
     "results",
     ("school", "year", "procedure", "period", "date", "class_label", "grade", "pupil", "subject",
-     "teacher", "mark", "primary_score", "max_score", "journal_mark", "variant", "gender",
-     "average", "weighted_average", "row_id", "source_sheet", "source_row"),
+     "teacher", "mark", "mark_scale", "primary_score", "max_score", "journal_mark", "variant",
+     "gender", "average", "weighted_average", "row_id", "source_sheet", "source_row"),
     floats=("primary_score", "max_score", "average", "weighted_average"),
     ints=("grade", "source_row"), required_ints=("row_id",))
 _TASKS = TableSpec("tasks", ("row_id", "task", "score", "max_score", "attempted", "level",

@@ -48,6 +48,7 @@ __all__ = [
     "independent_results",
     "objectivity_table",
     "pairs_frame",
+    "parallel_label",
     "run_checks",
     "task_scores",
     "teacher_support",
@@ -389,10 +390,18 @@ class _Collector:
             pupils=tuple(str(p) for p in pupils)))
 
 
+def parallel_label(grade: object) -> str:
+    """«Параллель 5»: a finding about all classes of a grade (or «Параллель не указана»)."""
+    text = str(grade).strip()
+    if not text or text in {"nan", "<NA>", "None"}:
+        return "Параллель не указана"
+    return f"Параллель {text.removesuffix('.0')}"
+
+
 def _unit(row: pd.Series, *, parallel: bool = False) -> dict[str, str]:
     grade = row.get("grade")
     grade_text = "" if grade is None or pd.isna(grade) else str(int(grade))
-    label = f"{grade_text} кл. (параллель)" if parallel else str(row.get("class_label", ""))
+    label = parallel_label(grade_text) if parallel else str(row.get("class_label", ""))
     return {"school": str(row["school"]), "year": str(row["year"]),
             "procedure": str(row["procedure"]), "class_label": label,
             "subject": str(row["subject"]), "teacher": "" if parallel else str(
@@ -530,10 +539,10 @@ def _check_peaks(c: _Collector, written: pd.DataFrame, scales: Sequence[Scale]) 
                     "class_label": str(values.get("class_label", "")),
                     "subject": str(values["subject"]), "teacher": ""}
             if kind == "parallel":
-                unit["class_label"] = f"{values['grade']} кл. (параллель)"
+                unit["class_label"] = parallel_label(values["grade"])
             elif kind == "all":
                 unit["school"] = f"{ALL_SCHOOLS} ({group['school'].nunique()})"
-                unit["class_label"] = f"{values['grade']} кл. (все школы)"
+                unit["class_label"] = parallel_label(values["grade"]) + ", все школы"
             for mark in (3, 4):
                 if mark not in found.minimum:
                     continue
@@ -614,7 +623,7 @@ def _check_crossings(c: _Collector, scores: pd.DataFrame) -> None:
                 crossings.append(f"задание {task}: «{low}» выше «{high}» на {_num(d, 1)} п.п.")
         if crossings:
             unit = dict(zip(keys, (str(v) for v in key), strict=True))
-            unit["class_label"] = f"{unit.pop('grade')} кл. (параллель)"
+            unit["class_label"] = parallel_label(unit.pop("grade"))
             c.add("O6", Level.MEDIUM, unit, n=int(pupils.loc[key]),
                   value=f"{len(crossings)} пересеч.",
                   threshold=f"> {_num(t.crossing_margin, 0)} п.п., группы от {t.min_group} чел.",
@@ -640,7 +649,7 @@ def _check_inflated_mean(c: _Collector, written: pd.DataFrame) -> bool:
             row = stats.loc[school]
             year, procedure, grade, subject = key
             unit = {"school": str(school), "year": str(year), "procedure": str(procedure),
-                    "class_label": f"{grade} кл. (параллель)", "subject": str(subject),
+                    "class_label": parallel_label(grade), "subject": str(subject),
                     "teacher": ""}
             c.add("O7", Level.HIGH, unit, n=int(row["size"]),
                   value=f"нижняя граница {_num(float(low[school]), 2)}",
@@ -811,7 +820,7 @@ def run_checks(results: pd.DataFrame, tasks: pd.DataFrame, *,
         status("O4", False, "нет первичных баллов")
     else:
         status("O4", True, "нет шкалы: " + "; ".join(sorted(missing)) if missing else
-               "по шкалам перевода баллов")
+               "по шкалам перевода баллов или отметкам из файла")
     status("O5", _check_task_levels(c, scores),
            "по уровням заданий Б/П/В" if scores["level"].isin(["Б", "П", "В"]).any()
            else "в файлах нет уровней заданий (Б/П/В): загрузите отчёт ФИС ОКО с уровнями")

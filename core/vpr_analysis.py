@@ -47,15 +47,17 @@ class Work:
 
 
 def works(results: pd.DataFrame) -> list[Work]:
-    """Every independent work with primary scores, newest year first."""
+    """Every independent work with primary scores: newest year first, ВПР before control works
+    and exams, then by parallel and subject."""
     written = independent_results(results)
     written = written[written["primary_score"].notna()]
     keys = written[["year", "procedure", "subject", "grade"]].drop_duplicates()
     found = [Work(str(year), str(procedure), str(subject),
                   None if pd.isna(grade) else int(grade))
              for year, procedure, subject, grade in keys.itertuples(index=False, name=None)]
-    return sorted(found, key=lambda w: (w.year, w.procedure, w.subject, w.grade or 0),
-                  reverse=True)
+    newest = sorted({w.year for w in found}, reverse=True)
+    return sorted(found, key=lambda w: (newest.index(w.year), w.procedure != "ВПР", w.procedure,
+                                        w.grade or 0, w.subject))
 
 
 def _of(frame: pd.DataFrame, work: Work) -> pd.DataFrame:

@@ -12,6 +12,7 @@ loading and for tests.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import sys
@@ -24,6 +25,7 @@ from core.intake import IntakeStatus
 from core.model import Metadata
 from core.names import canonical_year
 from core.problems import first_error, format_problem
+from core.scales import vpr_academic_year
 from dashboard import ingest, services
 from dashboard.messages import FIELD_NAMES, save_message
 
@@ -41,7 +43,9 @@ def _parser() -> RussianArgumentParser:
                     "демонстрационная школа)")
     parser.add_argument("files", nargs="*", metavar="ФАЙЛ", help="файлы .xlsx/.xls/.ods/.csv")
     parser.add_argument("--school", default="", help="школа, если её нет в файле")
-    parser.add_argument("--year", default="", help="учебный год, если его нет в файле: 2024/2025")
+    parser.add_argument("--year", default="",
+                        help="учебный год, если его нет в файле: 2024/2025; для ВПР можно год "
+                             "проведения: 2022 = 2021/2022")
     parser.add_argument("--replace", action="store_true",
                         help="заменить прежние данные тех же классов, предметов и периодов")
     parser.add_argument("--by", default="", help="кто загружает (для истории загрузок)")
@@ -54,11 +58,15 @@ def _say(line: str, *, error: bool = False) -> None:
     print(line.replace("\n", " "), file=sys.stderr if error else sys.stdout, flush=True)
 
 
-def _save_files(paths: Sequence[str], metadata: Metadata, *, replace: bool, by: str) -> int:
+def _save_files(paths: Sequence[str], metadata: Metadata, *, replace: bool, by: str,
+                vpr_only_year: str = "") -> int:
+    """``vpr_only_year``: the «--year» as typed when it is a ВПР year («2022»), which only a
+    ВПР file may take (a term mark's year is never guessed)."""
     worst = EXIT_OK
     max_bytes = int(services.get_setting("max_mb", 50)) * 1024 * 1024
     max_cells = int(services.get_setting("max_mcells", 5)) * 1_000_000
     clock = services.school_clock()
+    scales = services.user_scales()
     for raw in paths:
         path = Path(raw)
         try:
@@ -67,13 +75,26 @@ def _save_files(paths: Sequence[str], metadata: Metadata, *, replace: bool, by: 
             _say(f"Файл «{path.name}» не прочитан: файл не найден или недоступен.", error=True)
             worst = EXIT_REFUSED
             continue
-        report = ingest.parse_upload(data, path.name, metadata, max_bytes=max_bytes,
-                                     max_cells=max_cells)
+        given = dataclasses.replace(metadata, year="") if vpr_only_year else metadata
+        report = ingest.parse_upload(data, path.name, given, max_bytes=max_bytes,
+                                     max_cells=max_cells, scales=scales)
         if report.parsed is None:
             _say(f"Файл «{path.name}» не сохранён: {report.error}", error=True)
             worst = EXIT_REFUSED
             continue
-        refused = first_error(report.parsed.problems)
+        if vpr_only_year and "year" in report.missing:  # the ВПР year is for ВПР files only
+            if not (report.parsed.results["procedure"] == "ВПР").all():
+                _say(f"Файл «{path.name}» не сохранён: год «{vpr_only_year}» понятен только "
+                     f"для ВПР; укажите учебный год вида {metadata.year}.", error=True)
+                worst = EXIT_REFUSED
+                continue
+            again = ingest.parse_upload(data, path.name, metadata, max_bytes=max_bytes,
+                                        max_cells=max_cells, scales=scales)
+            if again.parsed is not None:  # the same bytes were read a moment ago
+                report = again
+        parsed = report.parsed
+        assert parsed is not None  # a file that could not be read was said above
+        refused = first_error(parsed.problems)
         if refused is not None:
             error, more = refused
             _say(f"Файл «{path.name}» не сохранён: {format_problem(error)}{more}", error=True)
@@ -85,7 +106,7 @@ def _save_files(paths: Sequence[str], metadata: Metadata, *, replace: bool, by: 
                  f"--year или шаблон ВСОКО с этими столбцами).", error=True)
             worst = EXIT_REFUSED
             continue
-        outcome = services.save_file(report.parsed, replace=replace, uploaded_by=by)
+        outcome = services.save_file(parsed, replace=replace, uploaded_by=by)
         level, text = save_message(outcome, clock)
         if outcome.status is IntakeStatus.CONFLICT:
             text += " Добавьте параметр --replace."
@@ -148,12 +169,18 @@ def _log_to_file() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _log_to_file()
-    year = ""
+    year, vpr_only_year = "", ""
     if args.year:
         year = canonical_year(args.year) or ""
+        if not year:  # «2022»: the spring a ВПР was written
+            year = vpr_academic_year(args.year) or ""
+            vpr_only_year = args.year.strip() if year else ""
         if not year:
-            _say(f"Неверный учебный год «{args.year}»: ожидается вида 2024/2025.", error=True)
+            _say(f"Неверный учебный год «{args.year}»: ожидается вида 2024/2025 (для ВПР — "
+                 f"или год проведения, например 2022).", error=True)
             return EXIT_REFUSED
+        if vpr_only_year:
+            _say(f"Год «{vpr_only_year}» прочитан как {year} учебный год (ВПР пишут весной).")
     try:
         _say(f"База данных: {services.database_kind()}", error=True)
         services.engine()  # a database that cannot be used is said once, here
@@ -162,7 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = EXIT_OK
         if args.files:
             code = _save_files(args.files, Metadata(school=args.school.strip(), year=year),
-                               replace=args.replace, by=args.by.strip())
+                               replace=args.replace, by=args.by.strip(),
+                               vpr_only_year=vpr_only_year)
         if args.summary:
             written = _write_summary(args.out)
             code = code if code != EXIT_OK else written

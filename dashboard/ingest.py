@@ -13,6 +13,7 @@ from core.model import Metadata, ParsedFile
 from core.problems import ParseError, Severity, UnknownLayoutError, has_errors
 from core.readers import parse_file, parse_sheets
 from core.readers.mapping import ColumnMap, apply_mapping
+from core.scales import Scale
 from core.workbook import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, read_workbook
 
 __all__ = ["DEMO_SCHOOL", "FileReport", "demo_files", "parse_mapped", "parse_upload"]
@@ -55,12 +56,14 @@ class FileReport:
 
 
 def parse_upload(data: bytes, file_name: str, metadata: Metadata = Metadata(), *,
-                 max_bytes: int | None = None, max_cells: int | None = None) -> FileReport:
-    """Parse one upload; a file-level failure becomes a Russian message, never an exception."""
+                 max_bytes: int | None = None, max_cells: int | None = None,
+                 scales: tuple[Scale, ...] = ()) -> FileReport:
+    """Parse one upload; a file-level failure becomes a Russian message, never an exception.
+    ``scales``: the user's ВПР scales (besides the shipped ones) to derive marks by."""
     try:
         parsed = parse_file(data, file_name, metadata=metadata,
                             max_bytes=max_bytes or DEFAULT_MAX_BYTES,
-                            max_cells=max_cells or DEFAULT_MAX_CELLS)
+                            max_cells=max_cells or DEFAULT_MAX_CELLS, scales=scales)
         return FileReport(file_name, parsed)
     except UnknownLayoutError as exc:
         return FileReport(file_name, None, str(exc), unknown_layout=True)
@@ -73,13 +76,15 @@ def parse_upload(data: bytes, file_name: str, metadata: Metadata = Metadata(), *
 
 
 def parse_mapped(data: bytes, file_name: str, sheet_name: str, mapping: ColumnMap,
-                 metadata: Metadata = Metadata()) -> FileReport:
+                 metadata: Metadata = Metadata(), *,
+                 scales: tuple[Scale, ...] = ()) -> FileReport:
     """Parse a file of an unknown layout through the user's column mapping."""
     try:
         sheets = read_workbook(data, file_name)
         sheet = next((s for s in sheets if s.name == sheet_name), sheets[0])
         parsed = parse_sheets([apply_mapping(sheet, mapping)], file_name=file_name,
-                              sha256=hashlib.sha256(data).hexdigest(), metadata=metadata)
+                              sha256=hashlib.sha256(data).hexdigest(), metadata=metadata,
+                              scales=scales)
     except ParseError as exc:
         return FileReport(file_name, None, f"{exc}. Проверьте сопоставление столбцов.",
                           unknown_layout=True)

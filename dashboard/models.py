@@ -161,6 +161,8 @@ class Result(SQLModel, table=True):
     subject_id: int = Field(sa_column=Column(Integer, ForeignKey("subject.id"), nullable=False))
     teacher_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("teacher.id")))
     mark: str = ""  # canonical token (core.tokens)
+    # the scale a ВПР mark was derived by (core.scales.Scale.label); «» when the file gave it
+    mark_scale: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     primary_score: float | None = None
     max_score: float | None = None
     journal_mark: str = ""

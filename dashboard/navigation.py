@@ -23,6 +23,8 @@ PAGES = (
     PageSpec("home", "Главная", ":material/home:", "", default=True),
     PageSpec("upload", "Загрузка данных", ":material/upload_file:", "upload"),
     PageSpec("overview", "Обзор показателей", ":material/monitoring:", "overview"),
+    PageSpec("objectivity", "Объективность оценивания", ":material/balance:", "objectivity"),
+    PageSpec("vpr", "Анализ ВПР", ":material/assignment:", "vpr"),
     PageSpec("settings", "Настройки", ":material/settings:", "settings"),
 )
 

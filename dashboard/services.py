@@ -25,35 +25,53 @@ from sqlmodel import Session
 
 from core.intake import IntakeDecision, IntakeStatus
 from core.model import Dataset, Metadata, ParsedFile, Scope
+from core.objectivity import Report, objectivity_table, run_checks, teacher_support, term_shares
+from core.readers import derive_vpr_marks
+from core.scales import Scale, find_scale, load_scales, scale_rows, scales_from_rows, vpr_year
 from core.summary import summary_table
+from core.thresholds import Thresholds
 from dashboard import ingest, store
 
 __all__ = [
     "DEFAULT_TIME_ZONE",
     "DatabaseUnavailable",
     "DemoError",
+    "MissingScale",
+    "Objectivity",
     "ReadOnly",
     "SaveOutcome",
+    "ScaleChange",
+    "all_scales",
+    "analysis_years",
     "correct_pupil_link",
     "data_version",
     "database_kind",
     "database_problem",
     "dataset",
+    "dataset_for_year",
     "delete_upload",
+    "delete_user_scale",
     "engine",
     "get_setting",
     "inventory",
     "link_pupils_by_hand",
     "load_demo",
+    "missing_scales",
+    "objectivity",
     "pupil_links",
     "read_only_reason",
     "remember_mapping",
     "remembered_mapping",
     "save_file",
+    "save_thresholds",
+    "save_user_scale",
+    "scale_usage",
     "school_clock",
     "set_settings",
     "summary",
+    "thresholds",
     "uploads",
+    "user_scales",
 ]
 
 T = TypeVar("T")
@@ -272,6 +290,8 @@ def save_file(parsed: ParsedFile, *, replace: bool = False, uploaded_by: str = "
             locked = conn.execution_options(**{store.WRITE_LOCK_OPTION: True})
             with Session(bind=locked) as session:
                 try:
+                    # a scale the user added after the file was read gives its marks now
+                    parsed = derive_vpr_marks(parsed, _user_scales(session))
                     result = store.save_upload(session=session, parsed=parsed, replace=replace,
                                                uploaded_by=uploaded_by)
                     if result.saved:
@@ -334,7 +354,8 @@ def load_demo(progress: Callable[[int, int, str], None] | None = None) -> list[S
         if progress:
             progress(i, len(files), path.name)
         data = path.read_bytes()
-        report = ingest.parse_upload(data, path.name, Metadata(school=ingest.DEMO_SCHOOL))
+        report = ingest.parse_upload(data, path.name, Metadata(school=ingest.DEMO_SCHOOL),
+                                     scales=user_scales())
         if report.parsed is None:
             raise DemoError(f"демонстрационный файл «{path.name}» не прочитан: {report.error}")
         if hashlib.sha256(data).hexdigest() != report.parsed.sha256:  # pragma: no cover
@@ -347,3 +368,181 @@ def load_demo(progress: Callable[[int, int, str], None] | None = None) -> list[S
     if progress:
         progress(len(files), len(files), "")
     return outcomes
+
+
+# ---------------------------------------------------------------------------------------------
+# ВПР score → mark scales entered by the user (settings key «vpr_scales»: rows of the schema of
+# core/data/vpr_scales.csv). They are passed as ``extra`` scales wherever marks are derived and
+# take precedence over the shipped ones of the same key.
+
+SCALES_KEY = "vpr_scales"
+
+
+def _user_scales(session: Session) -> tuple[Scale, ...]:
+    rows = store.get_setting(session=session, key=SCALES_KEY, default=[]) or []
+    return scales_from_rows(rows, user=True)
+
+
+def user_scales() -> tuple[Scale, ...]:
+    """The scales the user entered in settings."""
+    with _reading() as s:
+        return _user_scales(s)
+
+
+@dataclass(frozen=True)
+class ScaleChange:
+    """What saving or deleting a user scale did to the saved results: one entry per
+    (year, subject, grade) whose marks were derived again."""
+
+    scale: Scale | None  # the scale saved (``None`` after a deletion)
+    rederived: tuple[store.Rederived, ...]
+
+    @property
+    def marked(self) -> int:
+        return sum(r.marked for r in self.rederived)
+
+    @property
+    def unmarked(self) -> int:
+        return sum(r.unmarked for r in self.rederived)
+
+
+def _store_scales(session: Session, scales: list[Scale]) -> None:
+    store.set_setting(session=session, key=SCALES_KEY,
+                      value=[row for scale in scales for row in scale_rows(scale)])
+
+
+def save_user_scale(scale: Scale, *, replaces: tuple[int, str, int, str] | None = None
+                    ) -> ScaleChange:
+    """Add or edit a user scale (``replaces``: the key of the scale being edited, when its key
+    changes) and derive again, in the same transaction, the marks of the saved ВПР results it
+    (and the edited one) applies to."""
+    with _transaction() as s:
+        kept = [sc for sc in _user_scales(s) if sc.key not in {scale.key, replaces}]
+        scales = [*kept, scale]
+        _store_scales(s, scales)
+        keys = {(scale.year, scale.subject, scale.grade)}
+        if replaces is not None:
+            keys.add((replaces[0], replaces[1], replaces[2]))
+        done = store.rederive_vpr_marks(session=s, keys=keys, scales=tuple(scales))
+    return ScaleChange(scale, tuple(done))
+
+
+def delete_user_scale(key: tuple[int, str, int, str]) -> ScaleChange | None:
+    """Delete a user scale; the marks it gave are derived again by the shipped scale of the same
+    key, or removed when there is none. ``None`` when there is no such user scale."""
+    with _transaction() as s:
+        scales = list(_user_scales(s))
+        if key not in {sc.key for sc in scales}:
+            return None
+        kept = [sc for sc in scales if sc.key != key]
+        _store_scales(s, kept)
+        done = store.rederive_vpr_marks(session=s, keys={(key[0], key[1], key[2])},
+                                        scales=tuple(kept))
+    return ScaleChange(None, tuple(done))
+
+
+def scale_usage() -> dict[str, int]:
+    """Saved results per scale label (``mark_scale``): which scale gave their marks."""
+    with _reading() as s:
+        return store.mark_scale_counts(session=s)
+
+
+@dataclass(frozen=True)
+class MissingScale:
+    """Saved ВПР results of one (year, subject, grade) with primary scores and no scale."""
+
+    year: int  # the ВПР year (spring): 2022 for «2021/2022»
+    academic_year: str
+    subject: str
+    grade: int
+    results: int
+
+
+def missing_scales() -> list[MissingScale]:
+    """Saved ВПР protocols that no scale (shipped or the user's) is known for: their marks are
+    not derived, only primary scores are shown."""
+    with _reading() as s:
+        frame = store.vpr_without_marks(session=s)
+        scales = _user_scales(s)
+    missing = []
+    for year, subject, grade, n in frame.itertuples(index=False):
+        spring = vpr_year(str(year))
+        if spring is None or pd.isna(grade):
+            continue
+        if find_scale(year=spring, subject=str(subject), grade=int(grade), extra=scales) is None:
+            missing.append(MissingScale(spring, str(year), str(subject), int(grade), int(n)))
+    return missing
+
+
+def all_scales() -> list[Scale]:
+    """Every scale in use: the user's, and the shipped ones they do not replace."""
+    own = user_scales()
+    keys = {sc.key for sc in own}
+    return sorted([*own, *(sc for sc in load_scales() if sc.key not in keys)],
+                  key=lambda sc: (-sc.year, sc.grade, sc.subject, sc.work_form))
+
+
+# ---------------------------------------------------------------------------------------------
+# Objectivity (METHODOLOGY §5): the analyses run in core over a Dataset of one school year; the
+# thresholds the user edited in settings (key «objectivity_thresholds») and the scales in use
+# are part of the cache key, so an edit shows at once.
+
+THRESHOLDS_KEY = "objectivity_thresholds"
+
+
+def thresholds() -> Thresholds:
+    """The thresholds in force: the defaults with the user's edits."""
+    return Thresholds().with_values(get_setting(THRESHOLDS_KEY, {}) or {})
+
+
+def save_thresholds(values: dict[str, float]) -> None:
+    """Store the user's thresholds (only those that differ from the defaults; {} = defaults)."""
+    set_settings({THRESHOLDS_KEY: {k: float(v) for k, v in values.items()}})
+
+
+def analysis_years() -> list[str]:
+    """School years with saved results, newest first."""
+    years = inventory()["year"]
+    return sorted({str(y) for y in years if y}, reverse=True)
+
+
+def dataset_for_year(year: str) -> Dataset:
+    return dataset(Scope.of(year=year))
+
+
+@dataclass(frozen=True)
+class Objectivity:
+    """What the objectivity page shows for one school year."""
+
+    year: str
+    table: pd.DataFrame  # core.objectivity.objectivity_table
+    report: Report
+    terms: pd.DataFrame  # core.objectivity.term_shares
+    support: pd.DataFrame  # core.objectivity.teacher_support
+    thresholds: Thresholds
+
+    @property
+    def subjects(self) -> list[str]:
+        found = set(self.table["subject"]) | set(self.terms["subject"]) | {
+            f.subject for f in self.report.findings}
+        return sorted(str(s) for s in found if s)
+
+
+def objectivity(year: str) -> Objectivity:
+    """Objectivity of one school year: pairs per class, findings O1–O13/J1, term marks against
+    own averages and the methodical-support view, with the thresholds in force."""
+    limits = thresholds()
+    scales = tuple(all_scales())
+    scope = Scope.of(year=year)
+
+    def compute(session: Session) -> Objectivity:
+        data = store.load_dataset(session=session, scope=scope)
+        table = objectivity_table(data.results, min_rho_pairs=limits.min_pairs)
+        return Objectivity(
+            year=year, table=table,
+            report=run_checks(data.results, data.tasks, thresholds=limits, scales=scales),
+            terms=term_shares(data.results), support=teacher_support(table, limits),
+            thresholds=limits)
+
+    kind = f"objectivity:{sorted(limits.as_dict().items())}:{[s.key for s in scales]}"
+    return _cached(kind, scope, compute)

@@ -16,6 +16,7 @@ from core.model import Metadata, ParsedFile
 from core.names import canonical_period, canonical_subject, canonical_year, grade_of, period_order
 from core.problems import Problem, Severity
 from core.readers.filename import propose_metadata
+from core.scales import Scale, vpr_academic_year
 from core.template import template_xlsx
 from dashboard import ingest, mapping_view, services
 from dashboard.messages import save_message
@@ -76,8 +77,15 @@ def scope_frame(parsed: ParsedFile) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _parse(data: bytes, name: str, metadata: Metadata, max_bytes: int,
-           max_cells: int) -> ingest.FileReport:
-    return ingest.parse_upload(data, name, metadata, max_bytes=max_bytes, max_cells=max_cells)
+           max_cells: int, scales: tuple[Scale, ...] = ()) -> ingest.FileReport:
+    return ingest.parse_upload(data, name, metadata, max_bytes=max_bytes, max_cells=max_cells,
+                               scales=scales)
+
+
+def _is_vpr(report: ingest.FileReport) -> bool:
+    results = report.parsed.results if report.parsed is not None else None
+    return results is not None and not results.empty and bool(
+        (results["procedure"] == "ВПР").all())
 
 
 def _metadata_inputs(key: str, report: ingest.FileReport, base: Metadata,
@@ -93,11 +101,18 @@ def _metadata_inputs(key: str, report: ingest.FileReport, base: Metadata,
     cols = st.columns(4)
     meta = base
     if "year" in missing:
-        year = cols[0].text_input("Учебный год", value=proposal.year, key=f"{key}_year",
-                                  placeholder="2024/2025")
-        meta = replace(meta, year=canonical_year(year) or "")
+        vpr = _is_vpr(report)
+        year = cols[0].text_input(
+            "Учебный год", value=proposal.year, key=f"{key}_year",
+            placeholder="2021/2022 или 2022" if vpr else "2024/2025",
+            help="Для ВПР можно указать год проведения: 2022 — это 2021/2022 учебный год"
+            if vpr else None)
+        meta = replace(meta, year=(vpr_academic_year(year) if vpr else canonical_year(year))
+                       or "")
         if year and not meta.year:
-            cols[0].error("Учебный год вида 2024/2025")
+            cols[0].error("Учебный год вида 2021/2022" + (" или год ВПР: 2022" if vpr else ""))
+        elif vpr and meta.year and meta.year != year.strip():
+            cols[0].caption(f"Принято как {meta.year} учебный год")
     if "subject" in missing:
         subject = cols[1].text_input("Предмет", value=proposal.subject, key=f"{key}_subject")
         meta = replace(meta, subject=canonical_subject(subject)[0] if subject else "")
@@ -119,12 +134,13 @@ def review_and_save(files: list[st.runtime.uploaded_file_manager.UploadedFile],
                     uploaded_by: str = "") -> None:
     """Per file: parse with a status, show the review; then save what can be saved."""
     reports: list[tuple[str, ingest.FileReport]] = []
+    scales = services.user_scales()
     bar = st.progress(0.0, text="Читаю файлы…")
     for i, file in enumerate(files):
         data = file.getvalue()
         key = "up_" + hashlib.sha256(data).hexdigest()[:16]
         base = Metadata(school=school)
-        report = _parse(data, file.name, base, max_bytes, max_cells)
+        report = _parse(data, file.name, base, max_bytes, max_cells, scales)
         bar.progress((i + 1) / len(files), text=f"Прочитано файлов: {i + 1} из {len(files)}")
         with st.expander(_title(report), expanded=True):
             if report.parsed is None and report.unknown_layout:
@@ -136,7 +152,7 @@ def review_and_save(files: list[st.runtime.uploaded_file_manager.UploadedFile],
                 continue
             meta = _metadata_inputs(key, report, base, propose_metadata(file.name))
             if meta != base:
-                report = _parse(data, file.name, meta, max_bytes, max_cells)
+                report = _parse(data, file.name, meta, max_bytes, max_cells, scales)
             if report.missing:
                 st.error("Файл не будет сохранён, пока не указаны: "
                          + ", ".join(_MISSING_LABELS[f] for f in report.missing) + ".")

@@ -1,8 +1,9 @@
-"""Настройки: school name for files that lack it, upload limit, database."""
+"""Настройки: school name for files that lack it, upload limit, ВПР scales, objectivity
+thresholds, database."""
 
 import streamlit as st
 
-from dashboard import links_view, services, settings
+from dashboard import links_view, scales_view, services, settings, thresholds_view
 
 st.title("Настройки")
 config = settings.current()
@@ -25,6 +26,9 @@ with st.form("settings"):
         settings.save(settings.Settings(school=school, max_mb=int(max_mb),
                                         max_mcells=int(max_mcells), timezone=str(timezone)))
         st.success("Настройки сохранены.")
+
+scales_view.scales_section()
+thresholds_view.thresholds_section()
 
 st.subheader("База данных")
 st.markdown(f"**Тип:** {services.database_kind()}")

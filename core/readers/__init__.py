@@ -36,7 +36,8 @@ from core.summary import repeated_results
 from core.workbook import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, Sheet, read_workbook
 
 __all__ = [
-    "READERS", "apply_metadata", "detect_layout", "missing_metadata", "parse_file",
+    "READERS", "apply_metadata", "derive_vpr_marks", "detect_layout", "missing_metadata",
+    "parse_file",
     "parse_sheets",
 ]
 
@@ -197,5 +198,25 @@ def _derive_vpr_marks(results: pd.DataFrame, parsed: ParsedFile, scales: tuple[S
                         f"{year}: отметки не выведены, показаны только первичные баллы; "
                         f"заполните столбец «Отметка» или загрузите отчёт ФИС ОКО с отметками"))
             continue
+        if not scale.verified:
+            problems.append(Problem(
+                file=parsed.file_name, severity=Severity.WARNING, column="Отметка",
+                message=f"отметки ВПР «{subject}», {grade} класс, {year} выведены по шкале, не "
+                        f"сверенной с документом ФИОКО ({scale.source}); проверьте границы "
+                        f"в «Настройках» или загрузите отчёт ФИС ОКО с отметками"))
         marks = [scale.mark_for(float(s)) for s in results.loc[idx, "primary_score"]]
         results.loc[idx, "mark"] = [str(m) if m is not None else "" for m in marks]
+        # which scale gave each mark: the store re-derives these when a scale changes
+        results.loc[idx, "mark_scale"] = [scale.label if m is not None else "" for m in marks]
+
+
+def derive_vpr_marks(parsed: ParsedFile, scales: tuple[Scale, ...]) -> ParsedFile:
+    """``parsed`` with the ВПР marks that ``scales`` (and the shipped scales) give where the
+    file left them empty; marks already there (the file's, or derived before) are kept. Used
+    when saving a file read before the user added a scale."""
+    results = parsed.results.copy()
+    before = results["mark"].copy()
+    _derive_vpr_marks(results, parsed, scales, [])
+    if results["mark"].equals(before):
+        return parsed
+    return replace(parsed, results=results)

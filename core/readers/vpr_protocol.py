@@ -7,7 +7,9 @@ Recognition: one header row with «Код» (or «Код участника»), 
 header. The total («Итого баллов», «Итого», «Сумма баллов» …) is optional: the primary score is
 Σ tasks anyway and the total is only checked against it.
 
-Subject, grade and year are not in the file: they stay empty and come from the metadata.
+Subject and grade are not in the file: they stay empty and come from the metadata. The year is
+the school year of the region download's «Дата загрузки» («17.03.2022 05:09:18» → «2021/2022»);
+a school's own upload has no such column, and its year comes from the metadata too.
 The school is «Школа» (``eduNNNNNN | name``) of a region download, else «Пользователь», else
 empty (a school's own upload). Scores above a task maximum are a warning, not an error: the
 real regional downloads carry such cells (45 in the 2022 Altai files) and refusing the file
@@ -16,8 +18,11 @@ would lose thousands of valid rows; the value is kept as written.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
+from core.dates import academic_year_of, parse_date
 from core.model import Metadata
 from core.names import normalize_header
 from core.problems import Problem, Severity
@@ -58,6 +63,7 @@ FIELDS = {
     "school": lambda t: t == "школа",
     "user": lambda t: t == "пользователь",
 }
+_UPLOADED = "дата загрузки"
 
 
 def find_columns(sheet: Sheet) -> VprColumns | None:
@@ -113,4 +119,42 @@ def parse(sheets: list[Sheet], *, file_name: str, metadata: Metadata
                         f"проверьте год, предмет и параллель; отметки по шкале могут быть "
                         f"неверны"))
     frames, found = concat_sheets(parts)
+    _years_from_upload_dates(frames["results"], sheets)
     return frames, found + problems
+
+
+def _school_year(value: object) -> str:
+    """«17.03.2022 05:09:18» (text or a date cell) → «2021/2022»; «» when not a date."""
+    if isinstance(value, dt.date):  # a datetime is a date too
+        return academic_year_of(value)
+    text = cell_text(value).split(" ")[0].split("T")[0]
+    day = parse_date(text)
+    return academic_year_of(day) if day is not None else ""
+
+
+def _years_from_upload_dates(results: pd.DataFrame, sheets: list[Sheet]) -> None:
+    """Fill ``year`` from the row's «Дата загрузки» (region downloads, FORMATS §4.1)."""
+    if results.empty:
+        return
+    by_row: dict[tuple[str, int], str] = {}
+    for sheet in sheets:
+        cols = find_columns(sheet)
+        if cols is None:
+            continue
+        header = [normalize_header(v) for v in sheet.rows[cols.header_row]]
+        if _UPLOADED not in header:
+            continue
+        col = header.index(_UPLOADED)
+        years: dict[object, str] = {}
+        for i, row in enumerate(sheet.rows[cols.header_row + 1:], start=cols.header_row + 2):
+            value = row[col] if col < len(row) else ""
+            key = value if isinstance(value, str | int | float | dt.date) else str(value)
+            if key not in years:
+                years[key] = _school_year(value)
+            if years[key]:
+                by_row[(sheet.name, i)] = years[key]
+    if not by_row:
+        return
+    found = [by_row.get((str(s), int(r)), "") if not pd.isna(r) else ""
+             for s, r in zip(results["source_sheet"], results["source_row"], strict=True)]
+    results["year"] = [f or y for f, y in zip(found, results["year"], strict=True)]

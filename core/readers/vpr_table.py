@@ -323,7 +323,7 @@ def read_vpr_sheet(sheet: Sheet, cols: VprColumns, *, file_name: str, metadata: 
         "school": schools, "year": [year] * m, "procedure": [PROCEDURE] * m,
         "period": [""] * m, "date": [""] * m, "class_label": labels,
         "grade": pd.array(grades, dtype="Int64"), "pupil": pupil_kept,
-        "subject": [subject] * m, "teacher": [""] * m, "mark": marks,
+        "subject": [subject] * m, "teacher": [""] * m, "mark": marks, "mark_scale": [""] * m,
         "primary_score": primary,
         "max_score": np.full(m, np.nan if max_score is None else max_score),
         "journal_mark": journal, "variant": variants, "gender": genders,

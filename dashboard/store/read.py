@@ -35,7 +35,8 @@ from dashboard.store.write import REVISION_KEY
 
 __all__ = [
     "data_version", "get_setting", "list_uploads", "load_dataset",
-    "load_mapping", "load_pupil_links", "mark_counts", "result_inventory",
+    "load_mapping", "load_pupil_links", "mark_counts", "mark_scale_counts", "result_inventory",
+    "vpr_without_marks",
 ]
 
 
@@ -170,3 +171,26 @@ def load_mapping(*, session: Session, signature: str) -> dict[str, Any] | None:
     row = session.execute(select(col(ColumnMapping.mapping)).where(
         col(ColumnMapping.signature) == signature)).scalar_one_or_none()
     return None if row is None else dict(json.loads(row))
+
+
+def vpr_without_marks(*, session: Session) -> pd.DataFrame:
+    """Saved ВПР results with a primary score and no mark, per (year, subject, grade): year
+    (academic, «2021/2022»), subject, grade, results. The service keeps those no scale is
+    known for (a scale's band may also miss a score)."""
+    grade = col(SchoolClass.grade)
+    names = (col(AcademicYear.name), col(Subject.name), grade)
+    stmt = (named_results(select(*names, func.count()))
+            .where(col(Procedure.name) == "ВПР", col(Result.mark) == "",
+                   col(Result.primary_score).is_not(None))
+            .group_by(*names).order_by(*names))
+    frame = pd.DataFrame(session.execute(stmt).all(),
+                         columns=["year", "subject", "grade", "results"])
+    frame["results"] = frame["results"].astype("int64")
+    return frame
+
+
+def mark_scale_counts(*, session: Session) -> dict[str, int]:
+    """How many saved results have their mark from each scale (``Result.mark_scale``)."""
+    stmt = (select(col(Result.mark_scale), func.count()).where(col(Result.mark_scale) != "")
+            .group_by(col(Result.mark_scale)))
+    return {str(label): int(n) for label, n in session.execute(stmt).all()}

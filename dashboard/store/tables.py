@@ -215,7 +215,7 @@ def _write_results(session: Session, ids: Ids, upload_id: int, results: pd.DataF
         return
     texts = {name: _text(results[name].tolist()) for name in (
         "school", "year", "procedure", "period", "date", "class_label", "pupil", "subject",
-        "teacher", "mark", "journal_mark", "variant", "gender", "source_sheet")}
+        "teacher", "mark", "mark_scale", "journal_mark", "variant", "gender", "source_sheet")}
     school_ids = {k[0]: i for k, i in ids.many(School, ("name",),
                                                 {(n,) for n in texts["school"]}).items()}
     year_ids = {n: ids.year(n) for n in dict.fromkeys(texts["year"])}
@@ -244,8 +244,8 @@ def _write_results(session: Session, ids: Ids, upload_id: int, results: pd.DataF
         "pupil_id": [pupil_ids[k] for k in pupil_keys],
         "subject_id": [subject_ids[n] for n in texts["subject"]],
         "teacher_id": [teacher_ids[k] for k in zip(texts["school"], texts["teacher"], strict=True)],
-        **{name: texts[name] for name in ("mark", "journal_mark", "variant", "gender",
-                                          "source_sheet")},
+        **{name: texts[name] for name in ("mark", "mark_scale", "journal_mark", "variant",
+                                          "gender", "source_sheet")},
         **{name: _numbers(results[name].tolist())
            for name in ("primary_score", "max_score", "average", "weighted_average")},
         "source_row": source_rows,
@@ -390,15 +390,17 @@ def _read_results(session: Session, scope: Scope) -> pd.DataFrame:
         col(School.name), col(AcademicYear.name), col(Procedure.name),
         func.coalesce(PERIOD.name, ""), col(Result.held_on), col(SchoolClass.label),
         col(SchoolClass.grade), col(Pupil.key), col(Subject.name), func.coalesce(Teacher.name, ""),
-        col(Result.mark), col(Result.primary_score), col(Result.max_score),
+        col(Result.mark), col(Result.mark_scale), col(Result.primary_score),
+        col(Result.max_score),
         col(Result.journal_mark), col(Result.variant), col(Result.gender), col(Result.average),
         col(Result.weighted_average), col(Result.id), col(Result.source_sheet),
         col(Result.source_row),
     )).where(*result_conditions(scope)).order_by(col(Result.id))
     frame = pd.DataFrame(session.execute(stmt).all(), columns=[
         "school", "year", "procedure", "period", "date", "class_label", "grade", "pupil",
-        "subject", "teacher", "mark", "primary_score", "max_score", "journal_mark", "variant",
-        "gender", "average", "weighted_average", "row_id", "source_sheet", "source_row"])
+        "subject", "teacher", "mark", "mark_scale", "primary_score", "max_score", "journal_mark",
+        "variant", "gender", "average", "weighted_average", "row_id", "source_sheet",
+        "source_row"])
     frame["date"] = frame["date"].map(format_date)
     return frame
 

@@ -25,6 +25,7 @@ from core.intake import (
 )
 from core.model import RESULT_KEY, ParsedFile
 from core.names import PERIODS, grade_of, is_participant_code
+from core.scales import Scale, academic_year, find_scale
 from dashboard.models import (
     AcademicYear,
     ColumnMapping,
@@ -50,9 +51,9 @@ from dashboard.store.tables import (
 )
 
 __all__ = [
-    "SaveResult", "confirm_pupil_link", "delete_upload", "find_pupil", "intake_state",
-    "link_pupils", "reject_pupil_link", "save_mapping", "save_upload", "set_pupil_link",
-    "set_setting",
+    "Rederived", "SaveResult", "confirm_pupil_link", "delete_upload", "find_pupil",
+    "intake_state", "link_pupils", "rederive_vpr_marks", "reject_pupil_link", "save_mapping",
+    "save_upload", "set_pupil_link", "set_setting",
 ]
 
 
@@ -349,6 +350,61 @@ def confirm_pupil_link(*, session: Session, link_id: int) -> bool:
 def reject_pupil_link(*, session: Session, link_id: int) -> bool:
     """The user says a link is wrong; it stays rejected (never made again automatically)."""
     return _mark_link(session, link_id, "rejected")
+
+
+# ---------------------------------------------------------------------------------------------
+# ВПР marks derived again when a scale changes
+
+VPR = "ВПР"  # the procedure whose marks are derived (core.readers.vpr_table.PROCEDURE)
+
+
+@dataclass(frozen=True)
+class Rederived:
+    """What re-deriving the marks of one (year, subject, grade) did: ``marked`` results have a
+    mark by ``scale`` now, ``unmarked`` have none (no scale, or a score outside every band)."""
+
+    year: int
+    subject: str
+    grade: int
+    scale: Scale | None
+    marked: int
+    unmarked: int
+
+
+def rederive_vpr_marks(*, session: Session, keys: set[tuple[int, str, int]],
+                       scales: tuple[Scale, ...]) -> list[Rederived]:
+    """Derive again the marks of the saved ВПР results of each (ВПР year, subject, grade) in
+    ``keys`` by the scale :func:`core.scales.find_scale` finds with the user's ``scales``:
+    results whose mark was derived (``mark_scale`` not «») and results with a primary score but
+    no mark. A mark given by the file (``mark_scale`` «», ``mark`` not «») is never touched. In
+    the caller's transaction; the data revision grows, so that cached pages refresh."""
+    done = []
+    for year, subject, grade in sorted(keys):
+        scale = find_scale(year=year, subject=subject, grade=grade, extra=scales)
+        rows = session.execute(
+            select(col(Result.id), col(Result.primary_score))
+            .join(Procedure, col(Procedure.id) == Result.procedure_id)
+            .join(AcademicYear, col(AcademicYear.id) == Result.year_id)
+            .join(Subject, col(Subject.id) == Result.subject_id)
+            .join(SchoolClass, col(SchoolClass.id) == Result.class_id)
+            .where(col(Procedure.name) == VPR, col(AcademicYear.name) == academic_year(year),
+                   col(Subject.name) == subject, col(SchoolClass.grade) == grade,
+                   (col(Result.mark_scale) != "")
+                   | ((col(Result.mark) == "") & col(Result.primary_score).is_not(None)))
+        ).all()
+        groups: dict[tuple[str, str], list[int]] = {}
+        for result_id, score in rows:
+            mark = None if scale is None or score is None else scale.mark_for(float(score))
+            new = ("", "") if mark is None or scale is None else (str(mark), scale.label)
+            groups.setdefault(new, []).append(int(result_id))
+        for (mark_text, label), ids in groups.items():
+            for start in range(0, len(ids), 500):
+                session.execute(update(Result).where(col(Result.id).in_(ids[start:start + 500]))
+                                .values(mark=mark_text, mark_scale=label))
+        marked = sum(len(ids) for (m, _l), ids in groups.items() if m)
+        done.append(Rederived(year, subject, grade, scale, marked, len(rows) - marked))
+    bump_revision(session)
+    return done
 
 
 # ---------------------------------------------------------------------------------------------

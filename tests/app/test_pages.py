@@ -174,9 +174,10 @@ def test_settings_show_links_across_years_and_the_user_rejects_one(database: str
 def test_a_vpr_protocol_without_a_scale_is_never_invisible(database: str) -> None:
     columns = ("Учебный год", "Период", "Процедура", "Класс", "ФИО или код", "Предмет", "Учитель",
                "Отметка", "Первичный балл", "Максимальный балл", "Отметка по журналу")
-    rows = [["2021/2022", "17.03.2022", "ВПР", "5А", f"5000{i}", "Математика", "", "", s, 20, ""]
+    # 2023/2024: no scale is shipped for that year (nor for the years after it)
+    rows = [["2023/2024", "17.03.2024", "ВПР", "5А", f"5000{i}", "Математика", "", "", s, 20, ""]
             for i, s in enumerate((12, 15, 7), start=1)]
-    parsed = parse_file(template_bytes(rows, columns=columns), "впр-2022.xlsx",
+    parsed = parse_file(template_bytes(rows, columns=columns), "впр-2024.xlsx",
                         metadata=Metadata(school="Школа"))
     assert services.save_file(parsed).saved
     home = _open(_app(), "home")
@@ -185,3 +186,10 @@ def test_a_vpr_protocol_without_a_scale_is_never_invisible(database: str) -> Non
     assert status[["Процедура", "Всего", "С отметкой", "С баллом"]] \
         .values.tolist() == [["ВПР", 3, 0, 3]]
     assert any("шкала перевода" in i for i in shown(home.info))
+    # The ВПР page shows it with primary scores and says why there are no marks.
+    vpr = _open(_app(), "vpr")
+    assert not vpr.exception
+    assert any("нет шкалы перевода" in w for w in shown(vpr.warning))
+    assert [s for s in shown(vpr.subheader) if "(n = 3)" in s]
+    stats = vpr.dataframe[0].value
+    assert stats.iloc[0]["Участников"] == 3 and stats.iloc[0]["Средний балл"] == "11,3"

@@ -35,7 +35,8 @@ def test_protocol_without_metadata_gets_proposals_from_file_name(database: str,
     assert not at.exception
     assert any("предложено по имени файла" in w for w in shown(at.warning))
     inputs = {t.label: t.value for t in at.text_input}
-    assert inputs["Учебный год"] == "2021/2022" and inputs["Предмет"] == "Математика"
+    # the year is the file's own: «Дата загрузки» 17.03.2022 → 2021/2022 (FORMATS §4.1)
+    assert "Учебный год" not in inputs and inputs["Предмет"] == "Математика"
     assert at.number_input[0].value == 5
     save = next(b for b in at.button if b.label.startswith("Сохранить файлы"))
     save.click().run()
@@ -49,20 +50,34 @@ def test_protocol_without_metadata_gets_proposals_from_file_name(database: str,
     assert set(results["class_label"]) == {"5"}
 
 
-def test_file_still_lacking_year_subject_and_grade_is_not_saved(database: str,
-                                                                realdata: Path) -> None:
+def test_file_still_lacking_subject_and_grade_is_not_saved(database: str,
+                                                           realdata: Path) -> None:
     # A name that proposes nothing: the inputs stay empty and the file must not be stored with
-    # an empty year, subject and class «нет» (the CLI refuses such a file as well).
+    # an empty subject and class «нет» (the CLI refuses such a file as well); the year is the
+    # file's «Дата загрузки».
     data = real_file(realdata, "altai-vpr/2022/5/Математика.xlsx").read_bytes()
     at = _upload_page()
     at.file_uploader[0].upload("protocol.xlsx", data, XLSX).run()
     assert not at.exception
-    assert any("не будет сохранён, пока не указаны: учебный год, предмет, параллель (класс)"
+    assert any("не будет сохранён, пока не указаны: предмет, параллель (класс)."
                in e for e in shown(at.error))
     save = next(b for b in at.button if b.label.startswith("Сохранить файлы"))
     assert save.label == "Сохранить файлы (0)" and save.disabled
     with Session(store.make_engine(database)) as s:
         assert store.list_uploads(session=s).empty
+
+
+def test_the_year_of_a_vpr_may_be_typed_as_its_spring(database: str, realdata: Path) -> None:
+    # The 2025 school form has no year, subject or class in it (FORMATS §7): «2025» is the
+    # school year 2024/2025.
+    data = real_file(realdata, "vpr-analizer-form/base_form.xlsx").read_bytes()
+    at = _upload_page()
+    at.file_uploader[0].upload("form.xlsx", data, XLSX).run()
+    year = next(t for t in at.text_input if t.label == "Учебный год")
+    year.input("2025").run()
+    assert not at.exception
+    assert not any("Учебный год вида" in e for e in shown(at.error))
+    assert "Принято как 2024/2025 учебный год" in [c.value for c in at.caption]
 
 
 def test_period_missing_from_a_wide_sheet_is_asked_for_and_then_saved(database: str) -> None:

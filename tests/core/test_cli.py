@@ -70,15 +70,19 @@ def test_region_dump_takes_metadata_from_its_name(realdata: Path, tmp_path: Path
     copy = tmp_path / "работа.xlsx"  # a name that says nothing
     copy.write_bytes(src.read_bytes())
     run = _run("summary", str(copy), "--out", str(tmp_path / "o.csv"))
-    assert run.returncode == 2 and "--year" in run.stderr and "--subject" in run.stderr
+    # the year is the file's own («Дата загрузки» 17.03.2022 → 2021/2022, FORMATS §4.1)
+    assert run.returncode == 2 and "--year" not in run.stderr and "--subject" in run.stderr
     assert "--grade" in run.stderr and "работа.xlsx" in run.stderr
     ok = _run("summary", str(src), "--out", str(tmp_path / "o.csv"))
     assert ok.returncode == 0, ok.stderr
     lines = (tmp_path / "o.csv").read_bytes().decode("utf-8-sig").splitlines()
-    # path …/2022/5/Математика.xlsx → 2021/2022, Математика, grade 5; no 2022 scale is shipped,
-    # so no ВПР marks are derived and the ВПР rows give no indicators (N = 0): header only.
-    assert lines == [lines[0]]
-    assert "нет шкалы" in ok.stderr
+    # path …/2022/5/Математика.xlsx → 2021/2022, Математика, grade 5; the shipped 2022 scale
+    # (7/11/15, a third-party transcription, not verified) gives 4 «3» and 3 «4»; the CLI says
+    # the scale is not verified against the ФИОКО document.
+    assert len(lines) == 2
+    assert lines[1].split(";")[1:14] == ["2021/2022", "", "ВПР", "5", "Математика", "", "7", "0",
+                                         "3", "4", "0", "0", "0"]
+    assert "не сверенной с документом ФИОКО" in ok.stderr
 
 
 def test_the_same_pupils_in_two_inputs_are_not_counted_twice(tmp_path: Path) -> None:
@@ -98,7 +102,8 @@ def test_the_same_pupils_in_two_inputs_are_not_counted_twice(tmp_path: Path) -> 
     ((), "не указаны обязательные параметры: КОМАНДА"),
     (("summary", "x.xlsx", "--grade", "пятый"), "параметр --grade: «пятый» — не целое число"),
     (("summary", "x.xlsx", "--out"), "параметр --out: нужно значение"),
-    (("отчёт",), "неизвестная команда «отчёт» (есть: summary)"),
+    (("отчёт",), "неизвестная команда «отчёт» (есть: summary, objectivity, checks)"),
+    (("checks",), "не указаны обязательные параметры: ВХОДНОЙ_ФАЙЛ"),
     (("summary", "x.xlsx", "--zzz"), "неизвестные параметры: --zzz"),
 ])
 def test_option_errors_are_said_in_russian(args: tuple[str, ...], said: str) -> None:

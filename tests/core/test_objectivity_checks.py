@@ -182,8 +182,8 @@ def test_o1_threshold_setting_is_respected() -> None:
 def test_o1_parallel_of_two_classes_is_reported_once_more() -> None:
     rows = pairs_class(lowered(13, 20), klass="5А") + pairs_class(lowered(13, 20), klass="5Б")
     hits = found(run(rows), "O1")
-    assert sorted(f.class_label for f in hits) == ["5 кл. (параллель)", "5А", "5Б"]
-    parallel = next(f for f in hits if f.class_label == "5 кл. (параллель)")
+    assert sorted(f.class_label for f in hits) == ["5А", "5Б", "Параллель 5"]
+    parallel = next(f for f in hits if f.class_label == "Параллель 5")
     assert (parallel.n, parallel.value, parallel.level) == (40, "65,0 %", Level.HIGH)
 
 
@@ -315,7 +315,7 @@ def test_o4_peak_at_the_three_boundary_is_medium_with_its_pupils() -> None:
     assert "у минимального балла отметки «3» (7) 6 уч." in f.explanation
     assert "распределение по 25 участникам приблизительное" in f.explanation
     assert "шкала 2021 г., Математика, 5 кл." in f.explanation
-    assert status(report, "O4") == CheckStatus("O4", True, "по шкалам перевода баллов")
+    assert status(report, "O4") == CheckStatus("O4", True, "по шкалам перевода баллов или отметкам из файла")
 
 
 def test_o4_ratio_is_counted_against_the_two_bins_below() -> None:
@@ -432,7 +432,7 @@ def test_o6_three_group_beats_four_group_on_one_task() -> None:
     report = run(rows, tasks)
     f = one(report, "O6")
     assert (f.level, f.n, f.value) == (Level.MEDIUM, 20, "1 пересеч.")
-    assert f.class_label == "5 кл. (параллель)"
+    assert f.class_label == "Параллель 5"
     assert f.threshold == "> 5 п.п., группы от 10 чел."
     assert "задание 2: «3» выше «4» на 30,0 п.п." in f.explanation
     assert status(report, "O6").computed

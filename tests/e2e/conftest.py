@@ -39,6 +39,16 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:  # type: i
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`python -m streamlit run dashboard/app.py` on an empty SQLite database."""
+    yield from _serve(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def fresh_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The same, on a database of its own (a journey that must not see other tests' data)."""
+    yield from _serve(tmp_path_factory)
+
+
+def _serve(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = tmp_path_factory.mktemp("e2e") / "e2e.db"
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}"}

@@ -22,6 +22,24 @@ def _wait(page: Page) -> None:
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
 
 
+def upload(page: Page, base: str, school: str, paths: list[Path]) -> None:
+    """Upload files on «Загрузка данных» with a default school and save them all."""
+    page.goto(f"{base}/upload")
+    _wait(page)
+    field = page.get_by_role("textbox", name="Школа (если в файле не указана)")
+    field.fill(school)
+    field.press("Enter")
+    _wait(page)
+    page.locator('[data-testid="stFileUploader"] input[type=file]').set_input_files(
+        [str(p) for p in paths])
+    save = page.get_by_role("button", name=f"Сохранить файлы ({len(paths)})")
+    save.wait_for(timeout=90_000)
+    _wait(page)
+    save.click()
+    for path in paths:
+        expect(page.get_by_text(f"Файл «{path.name}» сохранён.")).to_be_visible(timeout=90_000)
+
+
 SAMPLE = ROOT / "sample_data" / "template_example_8A.xlsx"
 SCHOOL = "Школа № 1"
 
@@ -31,18 +49,7 @@ def test_upload_overview_download(page: Page, app_server: str, tmp_path: Path) -
     source.write_bytes(SAMPLE.read_bytes())
 
     page.set_viewport_size({"width": 1400, "height": 1000})
-    page.goto(f"{app_server}/upload")
-    _wait(page)
-    school = page.get_by_role("textbox", name="Школа (если в файле не указана)")
-    school.fill(SCHOOL)
-    school.press("Enter")
-    _wait(page)
-    page.locator('[data-testid="stFileUploader"] input[type=file]').set_input_files(str(source))
-    save = page.get_by_role("button", name="Сохранить файлы (1)")
-    save.wait_for(timeout=60_000)
-    _wait(page)
-    save.click()
-    expect(page.get_by_text("Файл «Шаблон_8А.xlsx» сохранён.")).to_be_visible(timeout=60_000)
+    upload(page, app_server, SCHOOL, [source])
 
     page.goto(f"{app_server}/overview")
     _wait(page)

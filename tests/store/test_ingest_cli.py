@@ -83,3 +83,14 @@ def test_a_database_that_cannot_be_reached_is_one_russian_line(tmp_path: Path) -
     assert lines[0] == "База данных: PostgreSQL"
     assert len(lines) == 2 and "PostgreSQL недоступна" in lines[1]
     assert "secret" not in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_vpr_year_may_be_given_as_its_spring(db_url: str, tmp_path: Path) -> None:
+    marks = _marks(tmp_path / "8А.xlsx", ["5", "4"])  # the file has its year: «2022» is unused
+    run = _run(db_url, str(marks), "--school", "Школа № 1", "--year", "2022")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == [
+        "Год «2022» прочитан как 2021/2022 учебный год (ВПР пишут весной).",
+        "Файл «8А.xlsx» сохранён."]
+    wrong = _run(db_url, str(marks), "--school", "Школа № 1", "--year", "22")
+    assert wrong.returncode == 2 and "Неверный учебный год «22»" in wrong.stderr

@@ -1,0 +1,80 @@
+"""AppTest of «Объективность оценивания» and «Анализ ВПР» on the demonstration school: the
+planted findings are counted on screen, thresholds edited in settings take effect, and the ВПР
+page shows the task analysis."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from core.thresholds import Thresholds
+from dashboard import services
+from dashboard.navigation import page_path
+from tests.app.conftest import APP, shown
+
+
+def _open(module: str) -> AppTest:
+    return AppTest.from_file(APP, default_timeout=120).run().switch_page(page_path(module)).run()
+
+
+def _metrics(at: AppTest) -> list[str]:
+    return [str(m.value) for m in at.metric]
+
+
+def test_objectivity_page_counts_the_planted_findings(database: str) -> None:
+    services.load_demo()
+    at = _open("objectivity")
+    assert not at.exception and not at.error
+    assert at.selectbox(key="obj_year").value == "2024/2025"  # the newest year by default
+    # Высокий: O1 for 6Б, 6В, parallel 6 (Математика) and 7А (Русский язык).
+    assert _metrics(at)[0] == "4"
+    findings = at.dataframe[0].value
+    high = findings[findings["Уровень"] == "высокий"]
+    assert sorted(high["Класс"]) == ["6Б", "6В", "7А", "Параллель 6"]
+    assert {t.label for t in at.tabs} >= {"Находки", "ВПР и журнал", "Методическая поддержка",
+                                          "Проверки и пороги"}
+    support = next(d.value for d in at.dataframe if "Зона внимания" in d.value.columns)
+    flagged = support[support["Зона внимания"] == "да"]
+    assert set(zip(flagged["Класс"], flagged["Учитель"], strict=True)) >= {
+        ("6Б", "Соколова Н.П."), ("6В", "Соколова Н.П.")}
+    assert [b for b in at.get("download_button")], "downloads are offered"
+
+    # The year before: 5Б and 5В of the same teacher.
+    at.selectbox(key="obj_year").set_value("2023/2024").run()
+    high = at.dataframe[0].value
+    high = high[high["Уровень"] == "высокий"]
+    assert {"5Б", "5В"} <= set(high["Класс"])
+
+
+def test_thresholds_from_settings_change_the_findings(database: str) -> None:
+    services.load_demo()
+    services.save_thresholds({"lowered_high": 99.0})
+    assert services.thresholds() == Thresholds().with_values({"lowered_high": 99})
+    at = _open("objectivity")
+    assert _metrics(at)[0] == "0"  # no class has 99 % «понизили»
+    table = next(d.value for d in at.dataframe if "Порог" in d.value.columns
+                 and "Источник" in d.value.columns)
+    row = table[table["Порог"] == "O1: «понизили» — высокий уровень, от"].iloc[0]
+    assert row["Значение"] == "99 %"
+    services.save_thresholds({})
+    assert _metrics(_open("objectivity"))[0] == "4"
+
+
+def test_settings_page_edits_thresholds(database: str) -> None:
+    at = _open("settings")
+    assert not at.exception
+    at.number_input(key="threshold_lowered_high").set_value(70.0)
+    next(b for b in at.button if b.label == "Сохранить пороги").click().run()
+    assert any("Пороги сохранены: изменено 1" in s for s in shown(at.success))
+    assert services.thresholds().lowered_high == 70.0
+
+
+def test_vpr_page_shows_the_task_analysis(database: str) -> None:
+    services.load_demo()
+    at = _open("vpr")
+    assert not at.exception and not at.error
+    assert at.selectbox(key="vpr_work").value.label == "ВПР 2024/2025, Математика, 4 кл."
+    stats = at.dataframe[0].value
+    assert stats.iloc[0]["Класс"] == "Все выбранные" and stats.iloc[0]["Участников"] == 66
+    at.radio(key="vpr_by").set_value("Класс").run()
+    at.selectbox(key="vpr_class").set_value("4Б").run()
+    assert any("класс 4Б (n = 23)" in s for s in shown(at.subheader))
