@@ -445,8 +445,9 @@ def _check_pairs(c: _Collector, pairs: pd.DataFrame) -> None:
                            f"{journal_name}, из {n} пар{_small(n, t.min_pairs)}",
                       pupils=members.loc[members["test"] > members["journal"], "pupil"])
             gap = float(row["gap2"])
-            gap_pupils = members.loc[(members["test"] - members["journal"]).abs() >= 2, "pupil"]
-            if len(gap_pupils) and not parallel:
+            if gap > 0 and not parallel:
+                gap_pupils = members.loc[(members["test"] - members["journal"]).abs() >= 2,
+                                         "pupil"]
                 level = Level.MEDIUM if (gap >= t.gap_share and enough) else Level.INFO
                 c.add("O2", level, unit, n=n, value=_pct(gap),
                       threshold=f"≥ {_num(t.gap_share, 0)} % пар",
@@ -503,6 +504,11 @@ def _check_teachers(c: _Collector, pairs: pd.DataFrame) -> bool:
     return True
 
 
+def _work_key(year: object, subject: object, grade: object) -> tuple[str, str, int]:
+    """A hashable key of a work (a missing grade is −1: NaN never equals itself)."""
+    return str(year), str(subject), -1 if pd.isna(grade) else int(grade)  # type: ignore[call-overload]
+
+
 def _check_peaks(c: _Collector, written: pd.DataFrame, scales: Sequence[Scale]) -> set[str]:
     """O4 per class, per parallel of a school and over all schools of a dump."""
     t = c.t
@@ -511,6 +517,10 @@ def _check_peaks(c: _Collector, written: pd.DataFrame, scales: Sequence[Scale]) 
     if vpr.empty:
         return missing
     vpr = vpr.assign(_score=vpr["primary_score"].round().astype(int))
+    # One set of boundaries per work (a year's subject and parallel), shared by its units.
+    bounds = {_work_key(*cast("tuple[Any, Any, Any]", key)): boundaries(work, scales)
+              for key, work in vpr.groupby(["year", "subject", "grade"], dropna=False,
+                                           sort=False)}
     units: list[tuple[list[str], str]] = [
         (["school", "year", "procedure", "grade", "class_label", "subject"], "class"),
         (["school", "year", "procedure", "grade", "subject"], "parallel"),
@@ -524,9 +534,7 @@ def _check_peaks(c: _Collector, written: pd.DataFrame, scales: Sequence[Scale]) 
                 continue
             if kind == "all" and group["school"].nunique() < 2:
                 continue
-            work = vpr[(vpr["year"] == values["year"]) & (vpr["subject"] == values["subject"])
-                       & (vpr["grade"] == values["grade"])]
-            found = boundaries(work, scales)
+            found = bounds.get(_work_key(values["year"], values["subject"], values["grade"]))
             if found is None:
                 grade = values["grade"]
                 where = "параллель не указана" if pd.isna(grade) else f"{int(grade)} кл."

@@ -108,3 +108,11 @@ def test_cli_refuses_a_missing_file_in_russian(tmp_path: Path) -> None:
     assert run.returncode == 2
     assert "нет.xlsx" in run.stderr and "Traceback" not in run.stderr
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_readme_states_the_csv_contracts() -> None:
+    from core.objectivity_export import OBJECTIVITY_HEADER
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"`{';'.join(OBJECTIVITY_HEADER)}`" in readme
+    assert f"`{';'.join(CHECKS_HEADER)}`" in readme
