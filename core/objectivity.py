@@ -28,7 +28,7 @@ import pandas as pd
 
 from core.dates import date_sort_key
 from core.exports import format_decimal
-from core.names import ProcedureKind, procedure_kind
+from core.names import ProcedureKind, grade_of, procedure_kind
 from core.scales import Scale, find_scale, vpr_year
 from core.summary import counted_results
 from core.thresholds import Thresholds
@@ -89,6 +89,10 @@ CHECK_NAMES = {
     "O12": "Качество данных",
     "O13": "Совпадающие профили ответов",
     "J1": "Индекс завышения качества",
+    "J2": "Скачок показателей между четвертями",
+    "J3": "Форма распределения отметок",
+    "J4": "Наполняемость журнала",
+    "J5": "Полнота участия в ВПР",
 }
 
 _HEDGE = "Возможный признак, требует дополнительного анализа"
@@ -108,6 +112,8 @@ SOURCE = {
            "педагогов (Рособрнадзор, письмо 02-86 от 18.04.2025)",
     "O13": "идея: Jacob & Levitt, «Rotten Apples», QJE 118(3), 2003; пороги — предложение",
     "J1": "практика школ (METHODOLOGY §5.6), порог — предложение",
+    "J3": "практика школ (METHODOLOGY §5.6), порог — предложение",
+    "J5": "практика школ (METHODOLOGY §5.6), порог 10 % — предложение",
 }
 
 
@@ -737,6 +743,152 @@ def _probability(p: float) -> str:
     return "меньше 0,0001" if p < 1e-4 else _num(p, 4)
 
 
+# O8 ------------------------------------------------------------------------------------------
+
+
+def _completion(written: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    frame = written[written["max_score"] > 0]
+    frame = frame.assign(_pct=100 * frame["primary_score"] / frame["max_score"],
+                         _grade=frame["grade"].astype(float))
+    return frame.groupby([*keys, "_grade"], dropna=True).agg(
+        S=("_pct", "mean"), n=("_pct", "size")).reset_index()
+
+
+def _check_cohorts(c: _Collector, written: pd.DataFrame) -> tuple[bool, str]:
+    """O8: the same cohort's mean % completion in adjacent years (grade N in Y, N+1 in Y+1),
+    per school parallel and per class of the same letter (5А → 6А). K = S(N, Y) / S(N+1, Y+1)
+    outside Q1 − 3·IQR … Q3 + 3·IQR when there are ≥ 20 units; otherwise |ΔS| > 15 п.п."""
+    t = c.t
+    vpr = written[written["procedure"].map(procedure_kind) == ProcedureKind.VPR]
+    if vpr.empty or vpr["year"].nunique() < 2:
+        return False, "нужны ВПР одного предмета в двух соседних годах (одна когорта)"
+    vpr = vpr.assign(_letter=vpr["class_label"].str.replace(r"^\d+\s*", "", regex=True))
+    units = 0
+    for keys, kind in ((["school", "year", "subject"], "parallel"),
+                       (["school", "year", "subject", "_letter"], "class")):
+        table = _completion(vpr if kind == "parallel" else vpr[vpr["_letter"] != ""], keys)
+        table = table[table["n"] >= t.min_pairs]
+        later = table.assign(year_next=table["year"], year=table["year"].map(_previous_year),
+                             _grade=table["_grade"] - 1)
+        pairs = table.merge(later, on=[*keys, "_grade"], suffixes=("", "_next"))
+        if pairs.empty:
+            continue
+        units += len(pairs)
+        pairs["K"] = pairs["S"] / pairs["S_next"]
+        fenced = len(pairs) >= 20
+        if fenced:
+            q1, q3 = pairs["K"].quantile(0.25), pairs["K"].quantile(0.75)
+            low, high = q1 - 3 * (q3 - q1), q3 + 3 * (q3 - q1)
+        for _, row in pairs.iterrows():
+            delta = float(row["S_next"] - row["S"])
+            if fenced:
+                hit = not (low <= row["K"] <= high)
+                rule = f"K вне [{_num(float(low), 2)}; {_num(float(high), 2)}] (квартили ± 3·IQR)"
+            else:
+                hit = abs(delta) > 15
+                rule = "|Δ| > 15 п.п. (единиц меньше 20)"
+            if not hit:
+                continue
+            grade = int(row["_grade"])
+            letter = str(row.get("_letter", ""))
+            unit = {"school": str(row["school"]), "year": str(row["year_next"]),
+                    "procedure": "ВПР", "subject": str(row["subject"]), "teacher": "",
+                    "class_label": (f"{grade}{letter} → {grade + 1}{letter}" if kind == "class"
+                                    else f"{parallel_label(grade)} → {grade + 1}")}
+            direction = "рост" if delta > 0 else "падение"
+            c.add("O8", Level.MEDIUM, unit, n=int(min(row["n"], row["n_next"])),
+                  value=f"{_num(delta, 1)} п.п. (K = {_num(float(row['K']), 2)})", threshold=rule,
+                  text=f"{direction} среднего выполнения той же когорты: {_pct(float(row['S']))} "
+                       f"в {grade} кл. ({row['year']}, n = {int(row['n'])}) → "
+                       f"{_pct(float(row['S_next']))} в {grade + 1} кл. ({row['year_next']}, "
+                       f"n = {int(row['n_next'])}); состав класса мог измениться")
+    if not units:
+        return False, "нет ВПР одного предмета у одной когорты в соседних годах"
+    return True, f"сравнений когорт: {units}"
+
+
+def _previous_year(year: str) -> str:
+    try:
+        first = int(str(year)[:4]) - 1
+    except ValueError:
+        return ""
+    return f"{first}/{first + 1}"
+
+
+# J3, J5 --------------------------------------------------------------------------------------
+
+
+def _term_marks(results: pd.DataFrame) -> pd.DataFrame:
+    return results[(results["procedure"].map(procedure_kind) == ProcedureKind.TERM)
+                   & results["mark"].isin(MARKS)]
+
+
+def _check_five_share(c: _Collector, results: pd.DataFrame) -> tuple[bool, str]:
+    """J3: the share of «5» among a class's term marks is more than twice the median of its
+    parallel (same school, year, period and subject)."""
+    t = c.t
+    term = _term_marks(results)
+    if term.empty:
+        return False, "нет отметок за периоды"
+    # The year's marks when there are any (one finding per class and subject, not one per
+    # quarter); otherwise every period.
+    is_year = term["period"].str.lower() == "год"
+    has_year = is_year.groupby([term["school"], term["year"]]).transform("any")
+    term = term[~has_year | is_year]
+    term = term.assign(_grade=term["class_label"].map(grade_of), _five=term["mark"] == "5")
+    keys = ["school", "year", "period", "subject", "_grade"]
+    classes = term.groupby([*keys, "class_label", "teacher"], dropna=False).agg(
+        n=("_five", "size"), five=("_five", "mean")).reset_index()
+    classes = classes[classes["n"] >= t.min_pairs]
+    counted = classes.groupby(keys, dropna=False)["class_label"].transform("nunique")
+    classes = classes[counted >= 2]
+    if classes.empty:
+        return False, "в параллелях меньше двух классов с отметками"
+    median = classes.groupby(keys, dropna=False)["five"].transform("median")
+    flagged = classes[(median > 0) & (classes["five"] > 2 * median)]
+    for (_, row), m in zip(flagged.iterrows(), median[flagged.index], strict=True):
+        # A few «5» against a near-zero median is noise: below +15 п.п. it only informs.
+        level = Level.MEDIUM if 100 * (row["five"] - m) >= 15 else Level.INFO
+        unit = {"school": str(row["school"]), "year": str(row["year"]),
+                "procedure": f"Отметки за период ({row['period']})",
+                "class_label": str(row["class_label"]), "subject": str(row["subject"]),
+                "teacher": str(row["teacher"] or "")}
+        c.add("J3", level, unit, n=int(row["n"]), value=_pct(100 * float(row["five"])),
+              threshold=f"> 2 × медиана параллели ({_pct(100 * float(m))})",
+              text=f"доля «5» {_pct(100 * float(row['five']))} при медиане параллели "
+                   f"{_pct(100 * float(m))}")
+    return True, "по отметкам за периоды"
+
+
+def _check_participation(c: _Collector, results: pd.DataFrame, written: pd.DataFrame
+                         ) -> tuple[bool, str]:
+    """J5: pupils of a class (from its term marks that year) against the ВПР participants of
+    the class; absent share above 10 %."""
+    vpr = written[written["procedure"].map(procedure_kind) == ProcedureKind.VPR]
+    term = _term_marks(results)
+    if vpr.empty or term.empty:
+        return False, "нужны и ВПР, и отметки за периоды тех же классов (численность класса)"
+    enrolled = term.groupby(["school", "year", "class_label"])["pupil"].nunique()
+    took = vpr.groupby(["school", "year", "class_label", "subject"])["pupil"].nunique()
+    ran = False
+    for key, n in took.items():
+        school, year, class_label, subject = cast("tuple[str, str, str, str]", key)
+        size = enrolled.get((school, year, class_label))
+        if size is None or size < c.t.min_pairs:
+            continue
+        ran = True
+        absent = 100 * (1 - min(n, size) / size)
+        if absent > 10:
+            unit = {"school": str(school), "year": str(year), "procedure": "ВПР",
+                    "class_label": str(class_label), "subject": str(subject), "teacher": ""}
+            c.add("J5", Level.MEDIUM, unit, n=int(size), value=_pct(absent),
+                  threshold="> 10 % не писали",
+                  text=f"работу писали {int(n)} из {int(size)} учеников класса (по отметкам за "
+                       f"периоды); высокая доля отсутствующих может менять результат")
+    return ran, ("по численности классов из отметок за периоды" if ran
+                 else "классы ВПР не найдены среди классов с отметками за периоды")
+
+
 # O10 -----------------------------------------------------------------------------------------
 
 
@@ -842,8 +994,13 @@ def run_checks(results: pd.DataFrame, tasks: pd.DataFrame, *,
     status("O7", _check_inflated_mean(c, written),
            "среди загруженных школ" if written["school"].nunique() > 1
            else "нужны результаты нескольких школ или справочные данные муниципалитета/региона")
-    status("O8", False, "сравнение когорт по годам будет добавлено вместе со страницей "
-                        "динамики (нужны две работы одной когорты в соседние годы)")
+    status("O8", *_check_cohorts(c, written))
+    status("J3", *_check_five_share(c, results))
+    status("J5", *_check_participation(c, results, written))
+    status("J2", False, "скачок между четвертями оценивается вместе с независимой работой того "
+                        "же периода; будет добавлено со страницей динамики")
+    status("J4", False, "наполняемость журнала считается по текущим отметкам с датами "
+                        "четвертей; в загруженных данных границ четвертей нет")
     status("O10", _check_term_marks(c, results),
            "по отметкам за период и средним баллам" if not term_pairs(results).empty
            else "нет отметок за период со средним баллом (табель «Сетевого города»)")

@@ -673,3 +673,61 @@ def test_finding_value_is_rounded_like_objectivity_csv() -> None:
     # 5 of 16 pairs differ by 2: 31,25 % — objectivity.csv says «31,3»
     f = one(run(pairs_class([("2", "4")] * 5 + [("4", "4")] * 11)), "O2")
     assert f.value == "31,3 %"
+
+
+# --------------------------------------------------------------------------------------------
+# O8, J3, J5
+
+
+def _regrade(rows: list[Row], grade: int) -> list[Row]:
+    return [{**r, "grade": grade} for r in rows]
+
+
+def test_o8_sharp_fall_of_the_same_cohort() -> None:
+    before = [row(f"a{i}", mark="4", journal="4", score=15.0, klass="5А", year="2023/2024")
+              for i in range(12)]
+    after = _regrade([row(f"b{i}", mark="3", journal="4", score=8.0, klass="6А")
+                      for i in range(12)], 6)
+    report = run(before + after)
+    hits = found(report, "O8")
+    assert sorted(f.class_label for f in hits) == ["5А → 6А", "Параллель 5 → 6"]
+    f = next(f for f in hits if f.class_label == "5А → 6А")
+    # S: 15/20 = 75 % → 8/20 = 40 %: Δ −35 п.п., K = 75/40 = 1,88; 2 units < 20: fallback rule
+    assert (f.level, f.year, f.n, f.value) == (Level.MEDIUM, YEAR, 12, "−35,0 п.п. (K = 1,88)")
+    assert f.threshold == "|Δ| > 15 п.п. (единиц меньше 20)"
+    assert "падение" in f.explanation
+    steady = _regrade([row(f"b{i}", mark="4", journal="4", score=14.0, klass="6А")
+                       for i in range(12)], 6)
+    assert found(run(before + steady), "O8") == []
+    assert status(run(after), "O8").computed is False
+
+
+def _year_marks(klass: str, marks: Sequence[str]) -> list[Row]:
+    return [row(f"{klass}-{i:02d}", mark=m, klass=klass, procedure=TERM_PROCEDURE, period="Год")
+            for i, m in enumerate(marks, start=1)]
+
+
+def test_j3_share_of_fives_against_the_parallel_median() -> None:
+    rows = (_year_marks("5А", ["5"] + ["4"] * 9) + _year_marks("5Б", ["5"] + ["4"] * 9)
+            + _year_marks("5В", ["5"] * 5 + ["4"] * 5))
+    f = one(run(rows), "J3")
+    # shares 10, 10, 50 %: median 10 %, 50 > 2 × 10 and +40 п.п. → «средний»
+    assert (f.class_label, f.level, f.n, f.value) == ("5В", Level.MEDIUM, 10, "50,0 %")
+    assert f.threshold == "> 2 × медиана параллели (10,0 %)"
+    # 15 % against a median of 5 %: more than twice, but only +10 п.п. → «информация»
+    mild = (_year_marks("5А", ["5"] + ["4"] * 19) + _year_marks("5Б", ["5"] + ["4"] * 19)
+            + _year_marks("5В", ["5"] * 3 + ["4"] * 17))
+    assert one(run(mild), "J3").level is Level.INFO
+    even = (_year_marks("5А", ["5"] * 3 + ["4"] * 7) + _year_marks("5Б", ["5"] * 3 + ["4"] * 7))
+    assert found(run(even), "J3") == []
+
+
+def test_j5_absent_share_from_the_class_size() -> None:
+    term = _year_marks("5А", ["4"] * 20)
+    wrote = [row(f"код{i}", mark="4", journal="4", score=12.0) for i in range(16)]
+    f = one(run(term + wrote), "J5")
+    assert (f.class_label, f.n, f.value, f.threshold) == ("5А", 20, "20,0 %", "> 10 % не писали")
+    assert "писали 16 из 20" in f.explanation
+    nearly_all = [row(f"код{i}", mark="4", journal="4", score=12.0) for i in range(19)]
+    assert found(run(term + nearly_all), "J5") == []
+    assert status(run(wrote), "J5").computed is False
