@@ -59,7 +59,7 @@ def findings_tab(findings: tuple[Finding, ...], *, year: str) -> None:
                    "Какие проверки выполнены, а какие не вычисляются и почему, — на вкладке "
                    "«Проверки и пороги».")
         return
-    left, middle, right = st.columns([1, 1, 2])
+    left, middle, right = st.columns(3)
     levels = left.multiselect("Уровень", [str(lv) for lv in Level],
                               default=[str(Level.HIGH), str(Level.MEDIUM)], key="obj_levels",
                               placeholder="Выберите уровни")
@@ -75,19 +75,24 @@ def findings_tab(findings: tuple[Finding, ...], *, year: str) -> None:
         st.info("Для выбранных фильтров находок нет. Добавьте уровень «информация» или другие "
                 "проверки.")
         return
+    # The finding's answer first (what, where, how much), context after: at 1100 px the
+    # table scrolls sideways, and the columns a reader needs stay in view.
     table = pd.DataFrame({
         "Уровень": [str(f.level) for f in shown],
         "Проверка": [f"{f.code} · {SHORT_NAMES[f.code]}" for f in shown],
-        "Школа": [f.school for f in shown], "Процедура": [f.procedure for f in shown],
         "Класс": [f.class_label for f in shown], "Предмет": [f.subject for f in shown],
-        "Учитель": [f.teacher for f in shown], "n": [f.n for f in shown],
-        "Значение": [f.value for f in shown], "Порог": [f.threshold for f in shown]})
+        "Значение": [f.value for f in shown], "n": [f.n for f in shown],
+        "Порог": [f.threshold for f in shown], "Учитель": [f.teacher for f in shown],
+        "Процедура": [f.procedure for f in shown], "Школа": [f.school for f in shown]})
     for column in ("Школа", "Процедура"):
         if table[column].nunique() <= 1:
             table = table.drop(columns=column)
     st.caption("Выберите строку, чтобы увидеть пояснение и учеников, стоящих за находкой. "
                "Полные названия проверок — на вкладке «Проверки и пороги».")
-    event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun",
+    colours = {str(Level.HIGH): "background-color: #f8d7d4", str(Level.MEDIUM):
+               "background-color: #fdebc8", str(Level.INFO): "color: #6b6b6b"}
+    styled = table.style.map(lambda v: colours.get(str(v), ""), subset=["Уровень"])
+    event = st.dataframe(styled, hide_index=True, width="stretch", on_select="rerun",
                          selection_mode="single-row", key="obj_findings",
                          column_config={"n": st.column_config.NumberColumn("n", width=50)})
     rows = list(event.selection.rows) if event and event.selection else []
