@@ -107,7 +107,7 @@ def _drill_down(f: Finding) -> None:
         st.markdown(f"**{f.code}. {plain(f.name)}** — уровень «{f.level}»")
         st.markdown(plain(f"{f.class_label}, {f.subject}, {f.procedure} {f.year}"
                           + (f"; учитель: {f.teacher}" if f.teacher else "")))
-        st.write(f.explanation)
+        st.markdown(plain(f.explanation))
         st.markdown(plain(f"n = {f.n}; значение: {f.value}; порог: {f.threshold}"))
         if f.pupils:
             st.markdown(f"**Ученики ({len(f.pupils)})**")

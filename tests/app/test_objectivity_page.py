@@ -78,3 +78,13 @@ def test_vpr_page_shows_the_task_analysis(database: str) -> None:
     at.radio(key="vpr_by").set_value("Класс").run()
     at.selectbox(key="vpr_class").set_value("4Б").run()
     assert any("класс 4Б (n = 23)" in s for s in shown(at.subheader))
+
+
+def test_contradicting_thresholds_are_refused(database: str) -> None:
+    at = _open("settings")
+    at.number_input(key="threshold_lowered_medium").set_value(80.0)
+    next(b for b in at.button if b.label == "Сохранить пороги").click().run()
+    assert any("Пороги не сохранены" in e and "понизили" in e for e in shown(at.error))
+    assert services.thresholds() == Thresholds()
+    # ρ and the O13 probability are edited in hundredths, not in halves
+    assert at.number_input(key="threshold_copy_probability").step == 0.01
