@@ -139,7 +139,10 @@ def _reject_repeated_pupils(new: ParsedFile, earlier: list[ParsedFile]) -> None:
     if decision.status is not IntakeStatus.CONFLICT:
         return
     first = decision.conflicts[0]
-    assert first.example is not None
+    if first.example is None:  # a teacher load or a work description read twice
+        what = "описание работы" if first.reason == "catalog" else "нагрузка учителей"
+        raise ParseError(new.file_name, f"{what} за тот же год, предмет и класс уже есть в файле "
+                         f"«{first.upload.file_name}»: укажите только один из них")
     pupil, class_label, subject, sheet, row = first.example
     raise ParseError(
         new.file_name, f"обучающийся «{pupil}» ({class_label}, {subject}) уже есть в файле "
@@ -205,7 +208,7 @@ def _objectivity(args: argparse.Namespace) -> int:
 
 def _checks(args: argparse.Namespace) -> int:
     dataset, files = _dataset(args)
-    report = run_checks(dataset.results, dataset.tasks)
+    report = run_checks(dataset.results, dataset.tasks, catalog=dataset.task_catalog)
     for status in report.statuses:
         if not status.computed:
             print(f"не вычисляется: {status.code} «{status.name}» — {status.reason}",

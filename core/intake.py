@@ -14,7 +14,9 @@ The rules:
   then the earlier rows of those scopes are replaced;
 * earlier rows of the same scope with other pupils only → another subgroup of the class, which
   adds to the scope;
-* a teacher load for a class and subject already loaded → a conflict in the same way.
+* a teacher load for a class and subject already loaded → a conflict in the same way;
+* a work description (``task_catalog``) of a year, subject and grade already loaded (its tasks,
+  or its КТ or КЭС dictionary) → a conflict in the same way.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from core.names import pupil_key, pupil_likeness
 from core.problems import has_errors
 
 __all__ = [
+    "CATALOG_SCOPE",
     "LOAD_SCOPE",
     "EarlierUpload",
     "IntakeDecision",
@@ -46,6 +49,8 @@ __all__ = [
 
 # A teacher-load row is replaced per school, year, class and subject.
 LOAD_SCOPE = ("school", "year", "class_label", "subject")
+# A work description's rows are replaced per ВПР year, subject, grade and part (tasks, КТ, КЭС).
+CATALOG_SCOPE = ("year", "subject", "grade", "part")
 _RESULT_SCOPE = list(RESULT_KEY)
 
 
@@ -91,6 +96,7 @@ class StoredState:
 
     ``result_pupils``: upload_id, RESULT_KEY…, pupil — earlier result rows in the years of the
     new file. ``load_scopes``: upload_id, LOAD_SCOPE…, rows — earlier teacher-load rows.
+    ``catalog_scopes``: upload_id, CATALOG_SCOPE…, rows — earlier work-description rows.
     """
 
     uploads: Mapping[int, EarlierUpload] = field(default_factory=dict)
@@ -99,6 +105,8 @@ class StoredState:
         default_factory=lambda: _empty_scopes([*RESULT_KEY, "pupil"]))
     load_scopes: pd.DataFrame = field(
         default_factory=lambda: _empty_scopes([*LOAD_SCOPE, "rows"]))
+    catalog_scopes: pd.DataFrame = field(
+        default_factory=lambda: _empty_scopes([*CATALOG_SCOPE, "rows"]))
 
 
 @dataclass(frozen=True)
@@ -108,9 +116,11 @@ class IntakeDecision:
     duplicate_of: EarlierUpload | None = None
     conflicts: tuple[Overlap, ...] = ()  # earlier uploads whose rows this file repeats
     subgroups: tuple[Overlap, ...] = ()  # earlier uploads of the same scopes with other pupils
-    # What a confirmed replacement deletes: upload_id + RESULT_KEY, and upload_id + LOAD_SCOPE.
+    # What a confirmed replacement deletes: upload_id + RESULT_KEY, upload_id + LOAD_SCOPE and
+    # upload_id + CATALOG_SCOPE.
     replaced_results: pd.DataFrame = field(default_factory=lambda: _empty_scopes(RESULT_KEY))
     replaced_load: pd.DataFrame = field(default_factory=lambda: _empty_scopes(LOAD_SCOPE))
+    replaced_catalog: pd.DataFrame = field(default_factory=lambda: _empty_scopes(CATALOG_SCOPE))
 
     @property
     def can_save(self) -> bool:
@@ -121,12 +131,10 @@ def missing_fields(parsed: ParsedFile, *, require_school: bool = True) -> tuple[
     """«school», «year», «subject», «grade», «period» that some rows still lack (the user or a
     CLI option must supply them), or that an error says the file cannot be read without."""
     lacking = {p.needs for p in parsed.problems if p.needs and has_errors((p,))}
-    r = parsed.results
-    if not r.empty:
-        lacking |= {name for name, empty in (("school", (r["school"] == "").any()),
-                                             ("year", (r["year"] == "").any()),
-                                             ("subject", (r["subject"] == "").any()),
-                                             ("grade", r["grade"].isna().any())) if empty}
+    for frame in (parsed.results, parsed.task_catalog):  # a work description has no school
+        lacking |= {name for name in ("school", "year", "subject", "grade")
+                    if name in frame.columns and not frame.empty and (
+                        frame[name].isna() | (frame[name].astype(str) == "")).any()}
     if require_school and any((getattr(parsed, name)["school"] == "").any() for name in (
             "lessons", "teacher_load", "destinations") if not getattr(parsed, name).empty):
         lacking.add("school")
@@ -142,7 +150,11 @@ def schools_of(parsed: ParsedFile) -> set[str]:
 
 
 def _scope_tuples(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
-    return pd.Series(list(zip(*(frame[c].fillna("").astype(str) for c in columns), strict=True)),
+    def texts(values: pd.Series) -> pd.Series:
+        values = values.astype(object)  # a nullable grade (Int64) cannot be filled with «»
+        return values.where(values.notna(), "").astype(str)
+
+    return pd.Series(list(zip(*(texts(frame[c]) for c in columns), strict=True)),
                      index=frame.index, dtype=object)
 
 
@@ -162,14 +174,16 @@ def decide(parsed: ParsedFile, state: StoredState, *, replace: bool = False,
     if parsed.row_count == 0:
         return IntakeDecision(IntakeStatus.EMPTY)
     repeats, subgroups, replaced = _result_overlap(parsed, state)
-    load_repeats, replaced_load = _load_overlap(parsed, state)
-    conflicts = _merge(repeats, load_repeats)
-    if conflicts and not replace:
-        return IntakeDecision(IntakeStatus.CONFLICT, conflicts=conflicts, subgroups=subgroups,
-                              replaced_results=replaced, replaced_load=replaced_load)
-    return IntakeDecision(IntakeStatus.REPLACES if conflicts else IntakeStatus.READY,
-                          conflicts=conflicts, subgroups=subgroups, replaced_results=replaced,
-                          replaced_load=replaced_load)
+    load_repeats, replaced_load = _scope_overlap(parsed.teacher_load, state.load_scopes,
+                                                 LOAD_SCOPE, state, "load")
+    catalog_repeats, replaced_catalog = _scope_overlap(
+        parsed.task_catalog, state.catalog_scopes, CATALOG_SCOPE, state, "catalog")
+    conflicts = _merge(repeats, load_repeats, catalog_repeats)
+    status = (IntakeStatus.CONFLICT if conflicts and not replace
+              else IntakeStatus.REPLACES if conflicts else IntakeStatus.READY)
+    return IntakeDecision(status, conflicts=conflicts, subgroups=subgroups,
+                          replaced_results=replaced, replaced_load=replaced_load,
+                          replaced_catalog=replaced_catalog)
 
 
 # A list that matches this share of another's names in a looser spelling repeats it.
@@ -270,17 +284,18 @@ def _example(new: pd.DataFrame, new_scope: pd.Series, new_key: list[str], group:
             str(rec["source_sheet"]), None if pd.isna(row) else int(row))
 
 
-def _load_overlap(parsed: ParsedFile, state: StoredState) -> tuple[list[Overlap], pd.DataFrame]:
-    load = parsed.teacher_load
-    earlier = state.load_scopes
-    if load.empty or earlier.empty:
-        return [], _empty_scopes(LOAD_SCOPE)
-    new_scope = set(_scope_tuples(load, LOAD_SCOPE))
-    hit = earlier[_scope_tuples(earlier, LOAD_SCOPE).isin(new_scope)]
+def _scope_overlap(new: pd.DataFrame, earlier: pd.DataFrame, scope: tuple[str, ...],
+                   state: StoredState, reason: str) -> tuple[list[Overlap], pd.DataFrame]:
+    """Earlier rows (counted per ``scope``) of the scopes of ``new``: a teacher load or a work
+    description is replaced as a whole per scope, whatever its rows."""
+    if new.empty or earlier.empty:
+        return [], _empty_scopes(scope)
+    new_scope = set(_scope_tuples(new, scope))
+    hit = earlier[_scope_tuples(earlier, scope).isin(new_scope)]
     overlaps = [Overlap(state.uploads.get(int(str(u)), EarlierUpload(int(str(u)), "")),
-                        len(group), int(group["rows"].sum()), reason="load")
+                        len(group), int(group["rows"].sum()), reason=reason)
                 for u, group in hit.groupby("upload_id")]
-    return overlaps, hit[["upload_id", *LOAD_SCOPE]].reset_index(drop=True)
+    return overlaps, hit[["upload_id", *scope]].reset_index(drop=True)
 
 
 def _merge(*lists: list[Overlap]) -> tuple[Overlap, ...]:
@@ -303,12 +318,16 @@ def state_of_files(earlier: Sequence[ParsedFile], new: ParsedFile) -> StoredStat
                  and new.sha256), None)
     pupils = [f.results[[*RESULT_KEY, "pupil"]].assign(upload_id=i)
               for i, f in enumerate(earlier, start=1) if not f.results.empty]
-    loads = [f.teacher_load.groupby(list(LOAD_SCOPE)).size().rename("rows").reset_index()
-             .assign(upload_id=i) for i, f in enumerate(earlier, start=1)
-             if not f.teacher_load.empty]
+    def scopes(name: str, columns: tuple[str, ...]) -> pd.DataFrame:
+        parts = [getattr(f, name).groupby(list(columns), dropna=False).size().rename("rows")
+                 .reset_index().assign(upload_id=i) for i, f in enumerate(earlier, start=1)
+                 if not getattr(f, name).empty]
+        return (pd.concat(parts, ignore_index=True) if parts
+                else _empty_scopes([*columns, "rows"]))
+
     return StoredState(
         uploads=uploads, same_bytes=same,
         result_pupils=(pd.concat(pupils, ignore_index=True) if pupils
                        else _empty_scopes([*RESULT_KEY, "pupil"])),
-        load_scopes=(pd.concat(loads, ignore_index=True) if loads
-                     else _empty_scopes([*LOAD_SCOPE, "rows"])))
+        load_scopes=scopes("teacher_load", LOAD_SCOPE),
+        catalog_scopes=scopes("task_catalog", CATALOG_SCOPE))

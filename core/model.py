@@ -44,6 +44,24 @@ otherwise), position (int: the task's order in its file, from 1).
 ``destinations`` — school, graduation_year, class_label, pupil, direction, institution,
 speciality, funding, matches_profile.
 
+``task_catalog`` — what a ВПР work description (FORMATS §10, «Описание работы»: ALL.xlsx, with the
+KS/KT code dictionaries) says of each task. No pupils, no school: it describes a work.
+
+=========  ==================================================================================
+year       the ВПР year as written in spring, «2021» (the description's year; «» until given)
+subject    canonical subject name
+grade      int (Int64), <NA> until given
+part       «tasks» (a row per task, ALL.xlsx), «kt» (КТ dictionary, KT.xlsx: ``kt`` + its text
+           in ``skill``) or «ks» (КЭС dictionary, KS.xlsx: ``kes`` + its text in ``skill``)
+task       task number as the result files write it: «1», «5.1», «10К1» («» in a dictionary)
+position   int: the task's order in the description, from 1 (0 in a dictionary)
+max_score  float or NaN: the task's maximum
+level      «Б», «П», «В» or «»
+kes        КЭС codes of the task, «;»-joined in file order («1.6;2.3»)
+kt         КТ codes of the task, «;»-joined in file order
+skill      the task's «Умения, виды деятельности» text, or a dictionary entry's text
+=========  ==================================================================================
+
 :data:`TABLES` describes every canonical table once (columns and their types). A
 :class:`Dataset` holds one frame per table; it has the same columns whether it was read from
 files (the CLI) or loaded from the store (the app) for a :class:`Scope`. :data:`RESULT_KEY` is
@@ -61,6 +79,7 @@ from core.dates import format_date, parse_date
 from core.problems import Problem
 
 __all__ = [
+    "CATALOG_COLUMNS",
     "DESTINATION_COLUMNS",
     "LESSON_COLUMNS",
     "LOAD_COLUMNS",
@@ -74,7 +93,9 @@ __all__ = [
     "ParsedFile",
     "Scope",
     "TableSpec",
+    "catalog_years",
     "empty_frame",
+    "filter_catalog",
     "filter_results",
     "normalise_table",
     "results_frame",
@@ -120,17 +141,21 @@ _DESTINATIONS = TableSpec("destinations", (
     "school", "graduation_year", "class_label", "pupil", "direction", "institution", "speciality",
     "funding", "matches_profile"), ints=("graduation_year",),
     nullable_booleans=("matches_profile",))
+_CATALOG = TableSpec("task_catalog", ("year", "subject", "grade", "part", "task", "position",
+                                      "max_score", "level", "kes", "kt", "skill"),
+                     floats=("max_score",), ints=("grade",), required_ints=("position",))
 
 # Every canonical table, in the order they are saved. A new table is one entry here, one field
 # of Dataset/ParsedFile, and (in the store) one model with its registry entry.
 TABLES: dict[str, TableSpec] = {t.name: t for t in (_RESULTS, _TASKS, _LESSONS, _LOAD,
-                                                     _DESTINATIONS)}
+                                                     _DESTINATIONS, _CATALOG)}
 
 RESULT_COLUMNS = _RESULTS.columns
 TASK_COLUMNS = _TASKS.columns
 LESSON_COLUMNS = _LESSONS.columns
 LOAD_COLUMNS = _LOAD.columns
 DESTINATION_COLUMNS = _DESTINATIONS.columns
+CATALOG_COLUMNS = _CATALOG.columns
 
 # The one key of a result: a pupil has at most one result per key and pupil (the readers refuse
 # a repeat within a file; the store and the CLI refuse or replace one across files).
@@ -206,6 +231,7 @@ class ParsedFile:
     lessons: pd.DataFrame = field(default_factory=lambda: empty_frame(LESSON_COLUMNS))
     teacher_load: pd.DataFrame = field(default_factory=lambda: empty_frame(LOAD_COLUMNS))
     destinations: pd.DataFrame = field(default_factory=lambda: empty_frame(DESTINATION_COLUMNS))
+    task_catalog: pd.DataFrame = field(default_factory=lambda: empty_frame(CATALOG_COLUMNS))
     problems: tuple[Problem, ...] = ()
     metadata: Metadata = Metadata()
 
@@ -215,7 +241,7 @@ class ParsedFile:
     @property
     def row_count(self) -> int:
         return (len(self.results) + len(self.lessons) + len(self.teacher_load)
-                + len(self.destinations))
+                + len(self.destinations) + len(self.task_catalog))
 
 
 @dataclass(frozen=True)
@@ -296,6 +322,8 @@ class Dataset:
         "teacher_load", empty_frame(())))
     destinations: pd.DataFrame = field(default_factory=lambda: normalise_table(
         "destinations", empty_frame(())))
+    task_catalog: pd.DataFrame = field(default_factory=lambda: normalise_table(
+        "task_catalog", empty_frame(())))
 
     @classmethod
     def of_tables(cls, **tables: pd.DataFrame) -> Dataset:
@@ -327,4 +355,22 @@ class Dataset:
         dest = self.destinations
         out["destinations"] = (dest[_isin(dest, "school", scope.schools)].reset_index(drop=True)
                                if scope.schools else dest)
+        out["task_catalog"] = filter_catalog(self.task_catalog, scope)
         return replace(self, **out)
+
+
+def catalog_years(years: Sequence[str]) -> list[str]:
+    """The ВПР years («2025») of academic years («2024/2025»): a description is kept by the year
+    its work was written in."""
+    return [y.split("/")[-1].strip() for y in years if y.strip()]
+
+
+def filter_catalog(catalog: pd.DataFrame, scope: Scope) -> pd.DataFrame:
+    """The work descriptions of the scope's years and subjects (they belong to no school or
+    class, so nothing else narrows them)."""
+    keep = pd.Series(True, index=catalog.index)
+    if scope.years:
+        keep &= _isin(catalog, "year", catalog_years(scope.years))
+    if scope.subjects:
+        keep &= _isin(catalog, "subject", scope.subjects)
+    return catalog[keep].reset_index(drop=True)

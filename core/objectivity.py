@@ -350,19 +350,27 @@ def boundaries(written: pd.DataFrame, scales: Sequence[Scale] = ()) -> Boundarie
 # Task scores
 
 
-def task_scores(dataset_results: pd.DataFrame, tasks: pd.DataFrame) -> pd.DataFrame:
+def task_scores(dataset_results: pd.DataFrame, tasks: pd.DataFrame,
+                catalog: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per-task points of independent results: one row per (result, task) with the result's
     scope, ``share`` = score / max (the task's maximum, or the highest score seen for that task
-    of the same work when the file gives none)."""
+    of the same work when the file gives none).
+
+    ``catalog`` (core.model ``task_catalog``): the ВПР work descriptions; they fill a task's
+    level and maximum where the result file gives none, matched by (ВПР year, subject, grade,
+    task), and add the columns ``kes``, ``kt`` and ``skill`` («» where no description fits)."""
     frame = independent_results(dataset_results)
+    extra = ["kes", "kt", "skill"] if catalog is not None else []
     if frame.empty or tasks.empty:
         return pd.DataFrame(columns=["row_id", "task", "score", "max_score", "level", "position",
                                      "share", "school", "year", "procedure", "grade",
                                      "class_label", "subject", "teacher", "pupil", "mark",
-                                     "primary_score"])
+                                     "primary_score", *extra])
     scope = frame[["row_id", "school", "year", "procedure", "grade", "class_label", "subject",
                    "teacher", "pupil", "mark", "primary_score"]]
     merged = tasks.merge(scope, on="row_id", how="inner")
+    if catalog is not None:
+        merged = described(merged, catalog)
     work = ["year", "procedure", "subject", "grade", "task"]
     seen = merged.groupby(work, dropna=False)["score"].transform("max")
     maximum = merged["max_score"].where(merged["max_score"].notna() & (merged["max_score"] > 0),
@@ -371,6 +379,29 @@ def task_scores(dataset_results: pd.DataFrame, tasks: pd.DataFrame) -> pd.DataFr
     with np.errstate(divide="ignore", invalid="ignore"):
         merged["share"] = (merged["score"].fillna(0) / maximum).where(maximum > 0)
     return merged
+
+
+def described(scores: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
+    """``scores`` (rows with year, procedure, subject, grade, task, level, max_score) with the
+    level and maximum of ВПР tasks filled from the work descriptions where missing, and the
+    description's ``kes``, ``kt`` and ``skill``."""
+    key = ["_year", "subject", "_grade", "task"]
+    rows = catalog[catalog["part"] == "tasks"]
+    found = (rows.assign(_year=rows["year"].astype(str),
+                         _grade=pd.to_numeric(rows["grade"], errors="coerce"))
+             .drop_duplicates(key)[[*key, "level", "max_score", "kes", "kt", "skill"]]
+             .rename(columns={"level": "_level", "max_score": "_max"}))
+    vpr = scores["procedure"] == "ВПР"
+    out = scores.assign(_year=[str(y).split("/")[-1] if v else "" for y, v in zip(
+        scores["year"], vpr, strict=True)], _grade=pd.to_numeric(scores["grade"], errors="coerce"))
+    out = out.merge(found, on=key, how="left")
+    level = out["level"].astype(object)
+    out["level"] = level.where(level.notna() & (level != ""), out["_level"]).fillna("")
+    given = out["max_score"].notna() & (out["max_score"] > 0)
+    out["max_score"] = out["max_score"].where(given, out["_max"])
+    for column in ("kes", "kt", "skill"):
+        out[column] = out[column].fillna("")
+    return out.drop(columns=["_year", "_grade", "_level", "_max"])
 
 
 # --------------------------------------------------------------------------------------------
@@ -943,8 +974,10 @@ def _check_term_marks(c: _Collector, results: pd.DataFrame) -> bool:
 
 
 def run_checks(results: pd.DataFrame, tasks: pd.DataFrame, *,
-               thresholds: Thresholds | None = None, scales: Sequence[Scale] = ()) -> Report:
-    """All objectivity checks over canonical results and tasks (already scoped)."""
+               thresholds: Thresholds | None = None, scales: Sequence[Scale] = (),
+               catalog: pd.DataFrame | None = None) -> Report:
+    """All objectivity checks over canonical results and tasks (already scoped); ``catalog``:
+    the ВПР work descriptions, which give task levels (O5) and maxima."""
     t = thresholds or Thresholds()
     c = _Collector(t)
     statuses: list[CheckStatus] = []
@@ -955,7 +988,7 @@ def run_checks(results: pd.DataFrame, tasks: pd.DataFrame, *,
     pairs = pairs_frame(results)
     written = independent_results(results)
     written = written[written["primary_score"].notna()]
-    scores = task_scores(results, tasks)
+    scores = task_scores(results, tasks, catalog)
     if pairs.empty:
         reason = "нет пар «отметка за работу — отметка по журналу» (2–5)"
         for code in ("O1", "O2", "O3", "O9", "J1", "O11"):
@@ -983,7 +1016,8 @@ def run_checks(results: pd.DataFrame, tasks: pd.DataFrame, *,
                "по шкалам перевода баллов или отметкам из файла")
     status("O5", _check_task_levels(c, scores),
            "по уровням заданий Б/П/В" if scores["level"].isin(["Б", "П", "В"]).any()
-           else "в файлах нет уровней заданий (Б/П/В): загрузите отчёт ФИС ОКО с уровнями")
+           else "в файлах нет уровней заданий (Б/П/В): загрузите описание работы (ALL.xlsx) "
+                "или отчёт ФИС ОКО с уровнями")
     if scores.empty:
         status("O6", False, "нет баллов по заданиям")
         status("O13", False, "нет баллов по заданиям")

@@ -2,6 +2,9 @@
 completion against the Б ≥ 60 % and П/В ≥ 30 % thresholds with their uncertainty zones, tasks by
 mark group with crossings, and the primary-score histogram with the mark boundaries.
 
+With a work description (core.model ``task_catalog``) the tasks get their levels and КТ codes,
+and :func:`skill_deficits` finds the skills that are system deficits (ФИОКО 2026 §5).
+
 Works on primary scores alone too: a protocol without a score → mark scale still gets its
 completion, task analysis and histogram; only what needs marks is left out (and said so).
 """
@@ -18,10 +21,13 @@ from core.thresholds import Thresholds
 
 __all__ = [
     "MASTERY",
+    "SKILL_COLUMNS",
     "Work",
     "mark_statistics",
+    "skill_deficits",
     "task_by_mark_group",
     "task_completion",
+    "work_catalog",
     "work_histogram",
     "works",
     "written_results",
@@ -68,6 +74,16 @@ def _of(frame: pd.DataFrame, work: Work) -> pd.DataFrame:
     else:
         mask &= frame["grade"] == work.grade
     return frame[mask]
+
+
+def work_catalog(catalog: pd.DataFrame, work: Work) -> pd.DataFrame:
+    """The description rows (tasks and КТ/КЭС dictionaries) of a ВПР ``work``: its ВПР year
+    («2025» of «2024/2025»), subject and grade; none for other procedures."""
+    if work.procedure != "ВПР" or work.grade is None:
+        return catalog.iloc[0:0]
+    grade = pd.to_numeric(catalog["grade"], errors="coerce")
+    return catalog[(catalog["year"] == work.year.split("/")[-1])
+                   & (catalog["subject"] == work.subject) & (grade == work.grade)]
 
 
 def written_results(results: pd.DataFrame, work: Work) -> pd.DataFrame:
@@ -158,3 +174,52 @@ def work_histogram(written: pd.DataFrame, scales: tuple[Scale, ...] | list[Scale
     if maximum is None and written["max_score"].notna().any():
         maximum = float(written["max_score"].max())
     return histogram(written["primary_score"], maximum), found
+
+
+SKILL_COLUMNS = ("kt", "skill", "tasks", "red", "task_list", "red_list", "deficit")
+
+
+def _code_order(code: str) -> tuple[int, ...]:
+    return tuple(int(p) if p.isdigit() else 0 for p in code.split("."))
+
+
+def skill_deficits(task_table: pd.DataFrame, catalog_or_scores: pd.DataFrame,
+                   thresholds: Thresholds | None = None) -> pd.DataFrame:
+    """Skills (КТ codes) that are system deficits: more than half of the skill's tasks are
+    "red", completed below the insufficient threshold of their level (Б < 57 %, П/В < 28.5 %;
+    METHODOLOGY §4.4, ФИОКО 2026 §5 p.19).
+
+    ``task_table``: :func:`task_completion` of one unit (task, level, completion). A task's КТ
+    codes («;»-joined) come from ``catalog_or_scores``: the work's ``task_catalog`` rows or the
+    :func:`core.objectivity.task_scores` output with a catalog (columns task, kt); a task
+    counts under each of its codes. The text of a code is its КТ dictionary entry (catalog rows
+    of part «kt»), «» when none was uploaded. Tasks without a level or completion are not
+    judged.
+
+    Columns: kt, skill, tasks (judged tasks), red, task_list («1, 5.1»), red_list, deficit.
+    Sorted by code."""
+    t = thresholds or Thresholds()
+    source = catalog_or_scores
+    part = source["part"] if "part" in source.columns else pd.Series("tasks", index=source.index)
+    codes = (source[(part == "tasks") & (source["kt"].astype(str) != "")]
+             .drop_duplicates("task").set_index("task")["kt"].astype(str))
+    texts = ({} if "part" not in source.columns else dict(
+        source.loc[part == "kt", ["kt", "skill"]].drop_duplicates("kt").itertuples(
+            index=False, name=None)))
+    judged = task_table[task_table["level"].isin(["Б", "П", "В"])
+                        & task_table["completion"].notna()]
+    members: dict[str, list[tuple[str, bool]]] = {}
+    for task, level, completion in judged[["task", "level", "completion"]].itertuples(
+            index=False, name=None):
+        red = _status(completion, level, t) == MASTERY[2]
+        for code in str(codes.get(task, "")).split(";"):
+            if code:
+                members.setdefault(code, []).append((str(task), red))
+    rows = [{"kt": code, "skill": str(texts.get(code, "")), "tasks": len(items),
+             "red": sum(red for _task, red in items),
+             "task_list": ", ".join(task for task, _red in items),
+             "red_list": ", ".join(task for task, red in items if red),
+             "deficit": 2 * sum(red for _task, red in items) > len(items)}
+            for code, items in members.items()]
+    rows.sort(key=lambda r: _code_order(str(r["kt"])))
+    return pd.DataFrame(rows, columns=list(SKILL_COLUMNS))

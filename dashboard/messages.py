@@ -53,6 +53,10 @@ def save_message(outcome: SaveOutcome,
         when = f" {at:%d.%m.%Y %H:%M}" if at else ""
         alias = f" (как «{first.file_name}»)"
         return ("info", f"Файл «{name}» уже загружен{when}{alias}: ничего не добавлено.")
+    if status is IntakeStatus.CONFLICT and all(c.reason == "catalog" for c in decision.conflicts):
+        return ("warning", "Описание работы за тот же год ВПР, предмет и параллель уже загружено "
+                           f"из: {_files(decision.conflicts)}. Подтвердите замену, чтобы заменить "
+                           "его этим файлом.")
     if status is IntakeStatus.CONFLICT:
         return ("warning", "Данные за те же классы, предметы и периоды уже загружены из: "
                            f"{_files(decision.conflicts)}. Подтвердите замену, чтобы заменить их "

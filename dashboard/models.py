@@ -26,6 +26,7 @@ __all__ = [
     "SchoolClass",
     "Setting",
     "Subject",
+    "TaskCatalog",
     "TaskScore",
     "Teacher",
     "TeacherLoad",
@@ -138,6 +139,7 @@ class Upload(SQLModel, table=True):
     lessons: int = 0
     teacher_load: int = 0
     destinations: int = 0
+    task_catalog: int = 0
     scope: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
 
 
@@ -230,6 +232,27 @@ class Destination(SQLModel, table=True):
     speciality: str = ""
     funding: str = ""
     matches_profile: str = ""
+
+
+class TaskCatalog(SQLModel, table=True):
+    """A ВПР work description (core.model ``task_catalog``): a task, or a КТ/КЭС dictionary
+    entry. It belongs to no school: the year, subject and grade are plain text and number."""
+
+    __tablename__ = "task_catalog"
+    __table_args__ = (Index("ix_task_catalog_work", "year", "subject", "grade"),)
+    id: int | None = Field(default=None, primary_key=True)
+    upload_id: int = Field(sa_column=_fk("upload.id", cascade=True))
+    year: str = Field(sa_column=Column(Text, nullable=False))  # the ВПР year, «2021»
+    subject: str = Field(sa_column=Column(Text, nullable=False))
+    grade: int | None = None
+    part: str = Field(sa_column=Column(Text, nullable=False))  # «tasks», «kt», «ks»
+    task: str = Field(default="", sa_column=Column(Text, nullable=False))
+    position: int = 0
+    max_score: float | None = None
+    level: str = Field(default="", sa_column=Column(Text, nullable=False))
+    kes: str = Field(default="", sa_column=Column(Text, nullable=False))
+    kt: str = Field(default="", sa_column=Column(Text, nullable=False))
+    skill: str = Field(default="", sa_column=Column(Text, nullable=False))
 
 
 class ColumnMapping(SQLModel, table=True):

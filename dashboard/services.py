@@ -540,7 +540,8 @@ def objectivity(year: str) -> Objectivity:
         table = objectivity_table(data.results, min_rho_pairs=limits.min_pairs)
         return Objectivity(
             year=year, table=table,
-            report=run_checks(data.results, data.tasks, thresholds=limits, scales=scales),
+            report=run_checks(data.results, data.tasks, thresholds=limits, scales=scales,
+                              catalog=data.task_catalog),
             terms=term_shares(data.results), support=teacher_support(table, limits),
             thresholds=limits)
 

@@ -72,7 +72,31 @@ def scope_frame(parsed: ParsedFile) -> pd.DataFrame:
                          ("Записей о выпускниках", parsed.destinations)):
         if not frame.empty:
             rows.append((label, str(len(frame))))
+    rows += catalog_scope(parsed.task_catalog)
     return pd.DataFrame(rows, columns=["Что", "Значение"])
+
+
+def catalog_scope(catalog: pd.DataFrame) -> list[tuple[str, str]]:
+    """What a work description holds: its work, tasks by level, the maximum, codes."""
+    if catalog.empty:
+        return []
+    first = catalog.iloc[0]
+    grade = "" if pd.isna(first["grade"]) else f", {int(first['grade'])} класс"
+    work = f"ВПР {first['year'] or '— год не указан —'}, {first['subject'] or '— предмет не указан —'}"
+    tasks = catalog[catalog["part"] == "tasks"]
+    rows = [("Описание работы", work + grade)]
+    if not tasks.empty:
+        levels = tasks["level"].value_counts()
+        rows += [("Заданий", str(len(tasks))),
+                 ("Уровни", ", ".join(f"{lv}: {levels[lv]}" for lv in ("Б", "П", "В")
+                                      if lv in levels) or "не указаны"),
+                 ("Сумма максимальных баллов", f"{tasks['max_score'].sum():g}"),
+                 ("Заданий с кодами КЭС / КТ", f"{(tasks['kes'] != '').sum()} / "
+                                               f"{(tasks['kt'] != '').sum()}")]
+    for part, label in (("kt", "Кодов КТ в справочнике"), ("ks", "Кодов КЭС в справочнике")):
+        if (catalog["part"] == part).any():
+            rows.append((label, str(int((catalog["part"] == part).sum()))))
+    return rows
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -83,9 +107,13 @@ def _parse(data: bytes, name: str, metadata: Metadata, max_bytes: int,
 
 
 def _is_vpr(report: ingest.FileReport) -> bool:
-    results = report.parsed.results if report.parsed is not None else None
-    return results is not None and not results.empty and bool(
-        (results["procedure"] == "ВПР").all())
+    """ВПР results or a ВПР work description: the year may be given as the ВПР's («2022»)."""
+    if report.parsed is None:
+        return False
+    results = report.parsed.results
+    if results.empty:
+        return not report.parsed.task_catalog.empty
+    return bool((results["procedure"] == "ВПР").all())
 
 
 def _metadata_inputs(key: str, report: ingest.FileReport, base: Metadata,
@@ -242,7 +270,7 @@ def history() -> None:
         "Когда": uploads["uploaded_at"].map(lambda t: f"{clock(t):%d.%m.%Y %H:%M}"),
         "Кто": uploads["uploaded_by"], "Формат": uploads["layout_title"],
         "Статус": uploads["status"], "Строк": uploads["results"] + uploads["lessons"]
-        + uploads["teacher_load"] + uploads["destinations"],
+        + uploads["teacher_load"] + uploads["destinations"] + uploads["task_catalog"],
         "Охват": uploads["scope"].map(
             lambda sc: "; ".join(f"{k}: {', '.join(v)}" for k, v in sc.items() if v)),
     })

@@ -16,8 +16,10 @@ from core.vpr_analysis import (
     MASTERY,
     Work,
     mark_statistics,
+    skill_deficits,
     task_by_mark_group,
     task_completion,
+    work_catalog,
     work_histogram,
     works,
     written_results,
@@ -82,7 +84,8 @@ def show_work(data: Dataset, work: Work, *, scales: tuple[Scale, ...],
                    "повторной загрузки.")
     st.subheader(f"{work.label}: {what} (n = {len(chosen)})")
     _statistics(chosen)
-    scores = task_scores(data.results, data.tasks)
+    catalog = work_catalog(data.task_catalog, work)
+    scores = task_scores(data.results, data.tasks, catalog)
     scores = scores[scores["row_id"].isin(chosen["row_id"])]
     st.markdown("**Выполнение заданий**")
     if scores.empty:
@@ -93,6 +96,10 @@ def show_work(data: Dataset, work: Work, *, scales: tuple[Scale, ...],
             st.caption("Уровни заданий (Б/П/В) в файлах не указаны, поэтому статус освоения не "
                        "определяется; максимум задания, если его нет в файле, взят по наибольшему "
                        "полученному баллу.")
+        if work.procedure == "ВПР" and (catalog["part"] == "tasks").sum() == 0:
+            st.info("Загрузите «Описание работы» этой ВПР (ALL.xlsx) на странице «Загрузка»: "
+                    "оно добавит уровни заданий (Б/П/В), коды КЭС и КТ и максимальные баллы, "
+                    "а с ними — статусы освоения и дефициты умений.")
         st.altair_chart(charts.task_bars(tasks, thresholds), width="stretch")
         st.caption(f"Базовый уровень освоен от {format_decimal(thresholds.basic_mastered, 0)} %, "
                    f"зона неопределённости {format_decimal(thresholds.basic_insufficient, 0)}–"
@@ -106,6 +113,7 @@ def show_work(data: Dataset, work: Work, *, scales: tuple[Scale, ...],
                                                     for t, c in zip(deficits["task"],
                                                                     deficits["completion"],
                                                                     strict=True)))
+        _skills(tasks, catalog, thresholds)
         groups = task_by_mark_group(scores, thresholds)
         if not groups.empty and (~groups["small"]).any():
             st.markdown("**Выполнение заданий по группам отметок** (линии не должны "
@@ -120,3 +128,26 @@ def show_work(data: Dataset, work: Work, *, scales: tuple[Scale, ...],
     bins, found = work_histogram(chosen, scales)
     st.altair_chart(charts.score_histogram(bins, found, title="Распределение первичных баллов"),
                     width="stretch")
+
+
+def _skills(tasks: pd.DataFrame, catalog: pd.DataFrame, thresholds: Thresholds) -> None:
+    """«Дефициты умений»: skills (КТ) whose tasks are mostly not mastered (ФИОКО 2026 §5)."""
+    skills = skill_deficits(tasks, catalog, thresholds)
+    if skills.empty:
+        if (catalog["part"] == "tasks").any():
+            st.caption("В описании работы нет кодов КТ: дефициты умений не определяются.")
+        return
+    st.markdown("**Дефициты умений** (системный дефицит — не освоено больше половины заданий "
+                "умения: базовые ниже "
+                f"{format_decimal(thresholds.basic_insufficient, 0)} %, повышенные ниже "
+                f"{format_decimal(thresholds.advanced_insufficient, 1)} %; ФИОКО 2026 §5)")
+    view = pd.DataFrame({
+        "Код КТ": skills["kt"], "Умение": skills["skill"].where(skills["skill"] != "", "—"),
+        "Заданий": skills["tasks"], "Не освоено": skills["red"],
+        "Задания": skills["task_list"], "Не освоены": skills["red_list"],
+        "Дефицит": skills["deficit"].map({True: "системный дефицит", False: ""}),
+    })
+    st.dataframe(view, hide_index=True, width="stretch")
+    if (skills["skill"] == "").all():
+        st.caption("Тексты требований появятся после загрузки справочника КТ (KT.xlsx) той же "
+                   "работы.")

@@ -31,9 +31,10 @@ def propose_metadata(file_name: str) -> Metadata:
     """Year, subject and grade guessed from the name; empty fields when nothing fits.
 
     Year: «2020/2021» / «2020-2021» as written; «ВПР 2021» or a folder named «2021» → «2020/2021».
-    Grade: «5 класс», «5 кл.»; else a folder named with a number 1–11 holding the file.
+    Grade: «5 класс», «5 кл.»; else a folder named with a number 1–11 holding the file (or
+    holding its subject folder: «6/Обществознание/ALL.xlsx»).
     Subject: a segment of the name that the subject dictionary knows («по математике»,
-    «Русскому языку», «Математика»).
+    «Русскому языку», «Математика»); else the folder holding the file.
     """
     parts = [p for p in re.split(r"[\\/]+", file_name.strip()) if p]
     if not parts:
@@ -59,12 +60,19 @@ def propose_metadata(file_name: str) -> Metadata:
     m = _GRADE.search(stem)
     if m and 1 <= int(m.group(1)) <= 11:
         grade = int(m.group(1))
-    elif folders:
-        fm = _FOLDER_GRADE.match(folders[-1].strip())
+    subject = _subject(stem)
+    # A work description sits in «<grade>/<Subject>/ALL.xlsx»: a subject folder above the file.
+    subject_folder = _subject(folders[-1]) if folders and not subject else ""
+    if grade is None and folders:
+        fm = _FOLDER_GRADE.match(folders[-2 if subject_folder and len(folders) > 1 else -1]
+                                 .strip())
         if fm and 1 <= int(fm.group(1)) <= 11:
             grade = int(fm.group(1))
+    return Metadata(year=year, subject=subject or subject_folder, grade=grade)
 
-    subject = ""
+
+def _subject(stem: str) -> str:
+    """A segment of ``stem`` that the subject dictionary knows, canonical; «» when none."""
     words = stem.split()
     candidates = [stem, *_SEGMENT.split(stem),
                   *(" ".join(words[i:i + 2]) for i in range(len(words) - 1)), *words]
@@ -74,6 +82,5 @@ def propose_metadata(file_name: str) -> Metadata:
             continue
         name, known = canonical_subject(text)
         if known:
-            subject = name
-            break
-    return Metadata(year=year, subject=subject, grade=grade)
+            return name
+    return ""

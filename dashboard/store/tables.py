@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, aliased, class_mapper
 from sqlmodel import Session, SQLModel, col, func
 
 from core.dates import format_date, parse_date
-from core.model import Scope
+from core.model import Scope, catalog_years
 from core.names import PERIODS, grade_of, is_participant_code, procedure_kind
 from dashboard.models import (
     AcademicYear,
@@ -30,6 +30,7 @@ from dashboard.models import (
     School,
     SchoolClass,
     Subject,
+    TaskCatalog,
     TaskScore,
     Teacher,
     TeacherLoad,
@@ -38,7 +39,8 @@ from dashboard.models import (
 if TYPE_CHECKING:
     import psycopg
 
-__all__ = ["PERIOD", "STORED", "Ids", "StoredTable", "named_results", "result_conditions"]
+__all__ = ["CATALOG_FIELDS", "PERIOD", "STORED", "Ids", "StoredTable", "named_results",
+           "result_conditions"]
 
 
 def insert_ignoring_duplicates(session: Session, model: Any) -> Any:
@@ -376,6 +378,25 @@ def _write_destinations(session: Session, ids: Ids, upload_id: int, frame: pd.Da
     session.execute(insert(Destination), rows)
 
 
+CATALOG_FIELDS = ("year", "subject", "grade", "part", "task", "position", "max_score", "level",
+                  "kes", "kt", "skill")
+
+
+def _write_catalog(session: Session, ids: Ids, upload_id: int, frame: pd.DataFrame,
+                   context: Context) -> None:
+    if frame.empty:
+        return
+    texts = {name: _text(frame[name].tolist()) for name in (
+        "year", "subject", "part", "task", "level", "kes", "kt", "skill")}
+    columns: dict[str, list[Any]] = {
+        **texts, "grade": [None if pd.isna(g) else int(g) for g in frame["grade"].tolist()],
+        "position": [int(p) for p in frame["position"].tolist()],
+        "max_score": _numbers(frame["max_score"].tolist())}
+    rows = list(zip([upload_id] * len(frame), *(columns[c] for c in CATALOG_FIELDS),
+                    strict=True))
+    bulk_insert(session, "task_catalog", ("upload_id", *CATALOG_FIELDS), rows)
+
+
 # ---------------------------------------------------------------------------------------------
 # Readers: (session, scope) → a frame with the columns of core.model.TABLES[name].
 
@@ -484,6 +505,18 @@ def _read_destinations(session: Session, scope: Scope) -> pd.DataFrame:
     return frame
 
 
+def _read_catalog(session: Session, scope: Scope) -> pd.DataFrame:
+    """The twin of :func:`core.model.filter_catalog`: descriptions of the scope's ВПР years and
+    subjects, whatever the school."""
+    stmt = select(*(getattr(TaskCatalog, c) for c in CATALOG_FIELDS)).order_by(
+        col(TaskCatalog.id))
+    if scope.years:
+        stmt = stmt.where(col(TaskCatalog.year).in_(catalog_years(scope.years)))
+    if scope.subjects:
+        stmt = stmt.where(col(TaskCatalog.subject).in_(scope.subjects))
+    return pd.DataFrame(session.execute(stmt).all(), columns=list(CATALOG_FIELDS))
+
+
 @dataclass(frozen=True)
 class StoredTable:
     name: str  # a key of core.model.TABLES
@@ -508,4 +541,5 @@ STORED: tuple[StoredTable, ...] = (
     StoredTable("lessons", Lesson, _write_lessons, _read_lessons),
     StoredTable("teacher_load", TeacherLoad, _write_load, _read_load),
     StoredTable("destinations", Destination, _write_destinations, _read_destinations),
+    StoredTable("task_catalog", TaskCatalog, _write_catalog, _read_catalog),
 )

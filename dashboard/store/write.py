@@ -15,6 +15,7 @@ from sqlmodel import Session, col
 from core.cohorts import propose_links
 from core.dates import format_date, parse_date
 from core.intake import (
+    CATALOG_SCOPE,
     LOAD_SCOPE,
     EarlierUpload,
     IntakeDecision,
@@ -38,6 +39,7 @@ from dashboard.models import (
     SchoolClass,
     Setting,
     Subject,
+    TaskCatalog,
     TaskScore,
     TeacherLoad,
     Upload,
@@ -108,14 +110,22 @@ def intake_state(*, session: Session, parsed: ParsedFile) -> StoredState:
                            col(TeacherLoad.class_label), col(Subject.name)))
         loads = pd.DataFrame(session.execute(stmt2).all(),
                              columns=["upload_id", *LOAD_SCOPE, "rows"])
-    uploads = _earlier(session, {int(u) for u in pupils["upload_id"]}
-                       | {int(u) for u in loads["upload_id"]})
+    catalogs = pd.DataFrame(columns=["upload_id", *CATALOG_SCOPE, "rows"])
+    if not parsed.task_catalog.empty:
+        scope = [getattr(TaskCatalog, c) for c in CATALOG_SCOPE]
+        stmt3 = (select(col(TaskCatalog.upload_id), *scope, func.count())
+                 .where(col(TaskCatalog.subject).in_(sorted(set(parsed.task_catalog["subject"]))))
+                 .group_by(col(TaskCatalog.upload_id), *scope))
+        catalogs = pd.DataFrame(session.execute(stmt3).all(),
+                                columns=["upload_id", *CATALOG_SCOPE, "rows"])
+    uploads = _earlier(session, {int(u) for frame in (pupils, loads, catalogs)
+                                 for u in frame["upload_id"]})
     return StoredState(
         uploads=uploads,
         same_bytes=None if same is None else EarlierUpload(
             int(same[0]), str(same[1]), same[2],
             tuple(json.loads(same[3]).get("Школа", []) if same[3] else ())),
-        result_pupils=pupils, load_scopes=loads)
+        result_pupils=pupils, load_scopes=loads, catalog_scopes=catalogs)
 
 
 def save_upload(*, session: Session, parsed: ParsedFile, uploaded_by: str = "",
@@ -149,6 +159,7 @@ def save_upload(*, session: Session, parsed: ParsedFile, uploaded_by: str = "",
     if decision.status is IntakeStatus.REPLACES:
         _delete_results(session, ids, decision.replaced_results)
         _delete_load(session, ids, decision.replaced_load)
+        _delete_catalog(session, decision.replaced_catalog)
         _mark_replaced(session, {c.upload.upload_id for c in decision.conflicts})
     context: dict[str, Any] = {}
     for table in STORED:
@@ -186,6 +197,10 @@ def _lock_intake(session: Session, parsed: ParsedFile) -> None:
 
 def _describe_scope(parsed: ParsedFile) -> dict[str, list[str]]:
     r = parsed.results
+    catalog = parsed.task_catalog
+    if r.empty and not catalog.empty:
+        return {"Год ВПР": sorted(set(catalog["year"])), "Предметы": sorted(set(catalog["subject"])),
+                "Параллель": sorted({str(g) for g in catalog["grade"].dropna()})}
     if r.empty:
         schools = sorted(schools_of(parsed))
         return {"Школа": schools} if schools else {}
@@ -231,6 +246,18 @@ def _delete_load(session: Session, ids: Ids, scopes: pd.DataFrame) -> None:
             col(TeacherLoad.subject_id) == ids.subject(str(rec["subject"])),
             col(TeacherLoad.year_id).is_(None) if not year
             else col(TeacherLoad.year_id) == ids.year(year)))
+
+
+def _delete_catalog(session: Session, scopes: pd.DataFrame) -> None:
+    for rec in scopes.to_dict("records"):
+        grade = rec["grade"]
+        session.execute(delete(TaskCatalog).where(
+            col(TaskCatalog.upload_id) == int(rec["upload_id"]),
+            col(TaskCatalog.year) == str(rec["year"]),
+            col(TaskCatalog.subject) == str(rec["subject"]),
+            col(TaskCatalog.part) == str(rec["part"]),
+            col(TaskCatalog.grade).is_(None) if grade is None or pd.isna(grade)
+            else col(TaskCatalog.grade) == int(grade)))
 
 
 def _mark_replaced(session: Session, upload_ids: set[int]) -> None:

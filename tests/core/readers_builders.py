@@ -28,3 +28,16 @@ def xlsx_bytes(sheets: dict[str, Rows], merges: dict[str, list[str]] | None = No
 def csv_bytes(rows: Rows, *, sep: str = ";", encoding: str = "cp1251") -> bytes:
     text = "\r\n".join(sep.join("" if v is None else str(v) for v in row) for row in rows)
     return text.encode(encoding)
+
+
+DESCRIPTION_HEADER = ("№ КИМ", "№", "Умения, виды деятельности (в соответствии с ФГОС)",
+                      "Блоки ПООП НОО: выпускник научится / получит возможность научиться",
+                      "Уровень сложности", "Код КЭС", "Код КТ",
+                      "Максимальный балл за выполнение задания")
+
+
+def description_bytes(tasks: Sequence[tuple[str, str, float, str]]) -> bytes:
+    """A work description (ALL.xlsx, FORMATS §10) with one row per (task, level, max, КТ)."""
+    rows = [DESCRIPTION_HEADER, *((task, i, f"Умение {task}", "", level, "1.1", kt, maximum)
+                                  for i, (task, level, maximum, kt) in enumerate(tasks, start=1))]
+    return xlsx_bytes({"Лист1": rows})

@@ -8,7 +8,7 @@ from core.problems import ParseError
 from core.readers import parse_file
 from core.readers.filename import propose_metadata
 
-# Expected layout per folder; the task descriptions hold no results and are refused.
+# Expected layout per folder; the task descriptions hold no results: a task catalog.
 EXPECTED = {
     "netschool-export/tabel": "netschool_tabel",
     "netschool-export/otchet": "netschool_report",
@@ -16,6 +16,7 @@ EXPECTED = {
     "altai-vpr/2022": "fisoko_vpr_protocol",
     "altai-vpr/2021": "fisoko_vpr_dump",
     "altai-vpr/2020": "fisoko_vpr_dump",
+    "altai-vpr/Описание_работ": "vpr_description",
 }
 BIG = {"altai-vpr/2021", "altai-vpr/2020"}  # read in their own modules' tests; listed here too
 
@@ -42,15 +43,15 @@ def test_every_real_file_is_read_or_refused_precisely(realdata: Path) -> None:
         try:
             parsed = parse_file(path.read_bytes(), path.name, metadata=propose_metadata(rel))
         except ParseError as exc:
-            # Only the ВПР work descriptions (no pupils' results) may be refused, and the
-            # message says why, naming the file.
-            assert rel.startswith("altai-vpr/Описание_работ/"), (rel, str(exc))
-            assert path.name in str(exc)
-            assert "результат" in str(exc) or "пуст" in str(exc) or "не распознан" in str(exc)
+            # Only an empty work description may be refused, and the message says why, naming
+            # the file.
+            assert rel == "altai-vpr/Описание_работ/7/Английский язык/KS.xlsx", (rel, str(exc))
+            assert path.name in str(exc) and "нет заполненных ячеек" in str(exc)
             refused += 1
             continue
         assert parsed.layout == _expected(rel), rel
         assert parsed.row_count > 0, rel
         read += 1
-    assert read == 2 + 1 + 21
-    assert refused == 115
+    # 24 results files, and 114 of the 115 task descriptions (one KS file is an empty sheet)
+    assert read == 2 + 1 + 21 + 114
+    assert refused == 1

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from core.intake import missing_fields
 from core.model import Metadata
 from core.problems import Severity
 from core.readers import detect_layout, parse_file, parse_sheets, vpr_description, vpr_report
-from core.readers.vpr_description import TaskDescriptionError
 from core.workbook import Sheet, read_workbook
 from tests.conftest import real_file
 from tests.core.vpr_helpers import count
@@ -76,16 +76,19 @@ def test_report_metadata_does_not_override_the_file() -> None:
         "2020/2021", "Математика")
 
 
-@pytest.mark.parametrize("relative", [
-    "altai-vpr/Описание_работ/5/Математика/ALL.xlsx",
-    "altai-vpr/Описание_работ/6/Обществознание/ALL.xlsx",
-    "altai-vpr/Описание_работ/10/География/KS.xlsx",
-    "altai-vpr/Описание_работ/11/Английский язык/KT.xlsx",
+@pytest.mark.parametrize(("relative", "part"), [
+    ("altai-vpr/Описание_работ/5/Математика/ALL.xlsx", "tasks"),
+    ("altai-vpr/Описание_работ/6/Обществознание/ALL.xlsx", "tasks"),
+    ("altai-vpr/Описание_работ/10/География/KS.xlsx", "ks"),
+    ("altai-vpr/Описание_работ/11/Английский язык/KT.xlsx", "kt"),
 ])
-def test_work_descriptions_are_recognised_and_refused(realdata: Path, relative: str) -> None:
-    path = real_file(realdata, relative)
-    with pytest.raises(TaskDescriptionError, match="описание работы ВПР"):
-        parse_file(path.read_bytes(), "upload.xlsx")
+def test_work_descriptions_are_imported_as_the_task_catalog(realdata: Path, relative: str,
+                                                            part: str) -> None:
+    parsed = parse_file(real_file(realdata, relative).read_bytes(), "upload.xlsx")
+    assert parsed.layout == vpr_description.LAYOUT and parsed.results.empty
+    assert set(parsed.task_catalog["part"]) == {part}
+    # no year, subject or grade in the file: the upload page asks for them
+    assert missing_fields(parsed) == ("year", "subject", "grade")
 
 
 def test_all_work_descriptions_are_recognised(realdata: Path) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from core.dataset import build_dataset
+from core.intake import IntakeStatus
 from core.model import PUPIL_KEY, TABLES, Dataset, Metadata, ParsedFile, Scope
 from core.readers import parse_file
 from core.readers.filename import propose_metadata
@@ -61,12 +62,13 @@ def _keyed(dataset: Dataset) -> dict[str, pd.DataFrame]:
     results = dataset.results
     ident = [*PUPIL_KEY, "source_sheet", "source_row"]
     keys = results[["row_id", *ident]].astype(str)
-    key_of = dict(zip(keys["row_id"], keys[ident].agg("|".join, axis=1), strict=True))
+    key_of = dict(zip(keys["row_id"], keys[ident].agg("|".join, axis=1), strict=True)
+                  ) if not keys.empty else {}
     out = {"results": results.drop(columns="row_id")}
     tasks = dataset.tasks.copy()
     tasks["row_id"] = tasks["row_id"].astype(str).map(key_of)
     out["tasks"] = tasks
-    for name in ("lessons", "teacher_load", "destinations"):
+    for name in ("lessons", "teacher_load", "destinations", "task_catalog"):
         out[name] = dataset.table(name)
     return {name: frame.sort_values(list(frame.columns), kind="stable").reset_index(drop=True)
             for name, frame in out.items()}
@@ -141,3 +143,51 @@ def test_task_levels_and_order_come_back(engine: Engine) -> None:
     _assert_same(loaded, build_dataset([parsed]))
     assert loaded.tasks[["task", "level", "position"]].values.tolist()[:3] == [
         ["2", "Б", 1], ["1", "П", 2], ["3", "В", 3]]
+
+
+def _descriptions(realdata: Path) -> list[ParsedFile]:
+    """Four real work descriptions as the upload page saves them (the year given by the user):
+    6/Обществознание (1 031 rows → 17 tasks) with its КТ and КЭС dictionaries, and 8/Математика
+    (no codes)."""
+    files = []
+    for rel in ("6/Обществознание/ALL.xlsx", "6/Обществознание/KT.xlsx",
+                "6/Обществознание/KS.xlsx", "8/Математика/ALL.xlsx"):
+        path = realdata / "altai-vpr" / "Описание_работ" / rel
+        meta = replace(propose_metadata(rel), year="2020/2021")
+        files.append(parse_file(path.read_bytes(), path.name, metadata=meta))
+    return files
+
+
+@pytest.mark.realdata
+def test_work_descriptions_come_back_and_are_replaced_and_deleted(engine: Engine,
+                                                                   realdata: Path) -> None:
+    files = _descriptions(realdata)
+    _save_all(engine, files)
+    with Session(engine) as s:
+        _assert_same(store.load_dataset(session=s), build_dataset(files))
+        # the scope's academic year names the ВПР year: «2020/2021» keeps the 2021 descriptions
+        scoped = store.load_dataset(session=s, scope=Scope.of(year="2020/2021",
+                                                              subject="Обществознание"))
+        _assert_same(scoped, build_dataset(files).filter(Scope.of(year="2020/2021",
+                                                                   subject="Обществознание")))
+        assert len(scoped.task_catalog) == 17 + 15 + 29
+        assert store.load_dataset(session=s, scope=Scope.of(year="2021/2022")).task_catalog.empty
+        uploads = store.list_uploads(session=s)
+    assert sorted(uploads["task_catalog"]) == [15, 17, 20, 29]
+    # the same work's tasks again (another file): a conflict, then a replacement of its tasks only
+    again = replace(files[0], file_name="ALL (исправленный).xlsx", sha256="другой")
+    with Session(engine) as s:
+        assert store.save_upload(session=s, parsed=again).decision.status is IntakeStatus.CONFLICT
+        s.rollback()
+    with Session(engine) as s:
+        assert store.save_upload(session=s, parsed=again, replace=True).saved
+        s.commit()
+        catalog = store.load_dataset(session=s).task_catalog
+        statuses = store.list_uploads(session=s).set_index("file_name")["status"]
+    assert (catalog["part"] == "tasks").sum() == 17 + 20 and len(catalog) == 17 + 15 + 29 + 20
+    assert statuses["ALL.xlsx"].tolist().count("заменено полностью") == 1
+    with Session(engine) as s:
+        upload_id = int(store.list_uploads(session=s).iloc[0]["id"])
+        assert store.delete_upload(session=s, upload_id=upload_id)
+        s.commit()
+        assert len(store.load_dataset(session=s).task_catalog) == 15 + 29 + 20
