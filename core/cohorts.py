@@ -13,7 +13,7 @@ import pandas as pd
 
 from core.names import canonical_year, grade_of
 
-__all__ = ["next_year", "propose_links"]
+__all__ = ["next_year", "previous_year", "propose_links"]
 
 
 def next_year(year: str) -> str:
@@ -22,6 +22,15 @@ def next_year(year: str) -> str:
     if canonical is None:
         return ""
     first = int(canonical[:4]) + 1
+    return f"{first}/{first + 1}"
+
+
+def previous_year(year: str) -> str:
+    """«2024/2025» → «2023/2024»; «» when ``year`` is not a school year."""
+    canonical = canonical_year(year)
+    if canonical is None:
+        return ""
+    first = int(canonical[:4]) - 1
     return f"{first}/{first + 1}"
 
 

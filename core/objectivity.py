@@ -26,6 +26,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
+from core.cohorts import previous_year
 from core.dates import date_sort_key
 from core.exports import format_decimal
 from core.names import ProcedureKind, grade_of, procedure_kind
@@ -184,23 +185,47 @@ def _num(value: float, digits: int) -> str:
 
 def independent_results(results: pd.DataFrame) -> pd.DataFrame:
     """Results of independent procedures (ВПР, control works, ОГЭ), one per pupil, class,
-    subject and procedure in a year — the latest when a pupil wrote twice."""
+    subject and procedure in a year — the latest when a pupil wrote twice. A control work is
+    known by its date, as in summary.csv: two works of one class on different dates stay two,
+    and their procedure reads «Контрольная работа (10.10.2024)»."""
     kinds = results["procedure"].map(procedure_kind)
     frame = counted_results(results[kinds.isin(_INDEPENDENT)])
     if frame.empty:
         return frame.assign(kind=pd.Series(dtype=object))
-    frame = frame.assign(kind=frame["procedure"].map(procedure_kind),
-                         _date=frame["date"].map(date_sort_key))
+    kind = frame["procedure"].map(procedure_kind)
+    dated = (kind == ProcedureKind.WORK) & (frame["date"] != "")
+    frame = frame.assign(kind=kind, _date=frame["date"].map(date_sort_key))
+    frame.loc[dated, "procedure"] = frame.loc[dated, "procedure"] + " (" + frame.loc[
+        dated, "date"] + ")"
     frame = frame.sort_values(["_date", "row_id"], ascending=False, kind="stable")
     frame = frame.drop_duplicates(["school", "year", "procedure", "class_label", "subject",
                                    "pupil"], keep="first")
     return frame.drop(columns="_date").sort_values("row_id", kind="stable").reset_index(drop=True)
 
 
+def _with_annual_marks(frame: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
+    """ОГЭ rows without a journal mark get the pupil's annual mark in the subject (the same
+    school, year and pupil): O9 compares the exam with the «Год» mark."""
+    exam = (frame["kind"] == ProcedureKind.OGE) & ~frame["journal_mark"].isin(MARKS)
+    if not exam.any():
+        return frame
+    annual = results[(results["procedure"].map(procedure_kind) == ProcedureKind.TERM)
+                     & (results["period"].str.lower() == "год") & results["mark"].isin(MARKS)]
+    if annual.empty:
+        return frame
+    key = ["school", "year", "pupil", "subject"]
+    marks = annual.drop_duplicates(key, keep="last").set_index(key)["mark"]
+    found = pd.Series([marks.get(k, "") for k in zip(*(frame.loc[exam, c] for c in key),
+                                                    strict=True)], index=frame.index[exam])
+    out = frame.copy()
+    out.loc[exam, "journal_mark"] = found
+    return out
+
+
 def pairs_frame(results: pd.DataFrame) -> pd.DataFrame:
     """Pupils with both an independent mark 2–5 and a journal mark 2–5 (absent pupils and «нет
     отметки» excluded): columns of the result plus ``test`` and ``journal`` as integers."""
-    frame = independent_results(results)
+    frame = _with_annual_marks(independent_results(results), results)
     keep = frame["mark"].isin(MARKS) & frame["journal_mark"].isin(MARKS)
     pairs = frame[keep].copy()
     pairs["test"] = pairs["mark"].astype(int)
@@ -323,7 +348,9 @@ def boundaries(written: pd.DataFrame, scales: Sequence[Scale] = ()) -> Boundarie
     if written.empty:
         return None
     first = written.iloc[0]
-    scale = scale_of(first["year"], first["subject"], first["grade"], scales)
+    # ВПР scales belong to ВПР: a control work of the same grade is marked by its own rules.
+    vpr = procedure_kind(str(first["procedure"])) is ProcedureKind.VPR
+    scale = scale_of(first["year"], first["subject"], first["grade"], scales) if vpr else None
     if scale is not None:
         found = {m: int(low) for m, low, _ in scale.bands}
         state = "подтверждена" if scale.verified else "не сверена с документом ФИОКО"
@@ -462,7 +489,8 @@ def _check_pairs(c: _Collector, pairs: pd.DataFrame) -> None:
             n = int(row["pairs"])
             enough = n >= t.min_pairs
             code = "O9" if procedure_kind(unit["procedure"]) is ProcedureKind.OGE else "O1"
-            journal_name = "годовой отметкой" if code == "O9" else "отметкой по журналу"
+            # genitive: «ниже отметки по журналу», «отличается от годовой отметки»
+            journal_name = "годовой отметки" if code == "O9" else "отметки по журналу"
             lowered, raised = float(row["lowered"]), float(row["raised"])
             level = None
             if lowered >= t.lowered_high:
@@ -472,14 +500,14 @@ def _check_pairs(c: _Collector, pairs: pd.DataFrame) -> None:
             if level is not None:
                 c.add(code, level if enough else Level.INFO, unit, n=n, value=_pct(lowered),
                       threshold=threshold,
-                      text=f"у {_pct(lowered)} участников отметка за работу ниже, чем "
-                           f"{journal_name}, из {n} пар{_small(n, t.min_pairs)}",
+                      text=f"у {_pct(lowered)} учеников отметка за работу ниже {journal_name} "
+                           f"(пар «работа — журнал»: {n}){_small(n, t.min_pairs)}",
                       pupils=members.loc[members["test"] < members["journal"], "pupil"])
             if raised >= t.raised_medium:
                 c.add(code, Level.MEDIUM if enough else Level.INFO, unit, n=n,
                       value=_pct(raised), threshold=f"«повысили» ≥ {_num(t.raised_medium, 0)} %",
-                      text=f"у {_pct(raised)} участников отметка за работу выше, чем "
-                           f"{journal_name}, из {n} пар{_small(n, t.min_pairs)}",
+                      text=f"у {_pct(raised)} учеников отметка за работу выше {journal_name} "
+                           f"(пар «работа — журнал»: {n}){_small(n, t.min_pairs)}",
                       pupils=members.loc[members["test"] > members["journal"], "pupil"])
             gap = float(row["gap2"])
             if gap > 0 and not parallel:
@@ -488,8 +516,8 @@ def _check_pairs(c: _Collector, pairs: pd.DataFrame) -> None:
                 level = Level.MEDIUM if (gap >= t.gap_share and enough) else Level.INFO
                 c.add("O2", level, unit, n=n, value=_pct(gap),
                       threshold=f"≥ {_num(t.gap_share, 0)} % пар",
-                      text=f"у {len(gap_pupils)} из {n} участников отметка за работу и "
-                           f"{journal_name} расходятся на 2 и более{_small(n, t.min_pairs)}",
+                      text=f"у {len(gap_pupils)} из {n} учеников отметка за работу отличается "
+                           f"от {journal_name} на 2 балла и более{_small(n, t.min_pairs)}",
                       pupils=gap_pupils)
             rho, scored = row["rho"], int(row["scored"])
             if not pd.isna(rho):  # computed only with enough scored pairs (see _shares)
@@ -498,13 +526,13 @@ def _check_pairs(c: _Collector, pairs: pd.DataFrame) -> None:
                     c.add("O3", Level.HIGH, unit, n=scored, value=f"ρ = {_num(rho, 2)}",
                           threshold="ρ < 0",
                           text=f"чем выше отметка по журналу, тем ниже первичный балл "
-                               f"(ρ Спирмена {_num(rho, 2)} по {scored} парам с баллом)",
+                               f"(ρ Спирмена {_num(rho, 2)}; пар с первичным баллом: {scored})",
                           pupils=with_score)
                 elif rho < t.weak_rho:
                     c.add("O3", Level.MEDIUM, unit, n=scored, value=f"ρ = {_num(rho, 2)}",
                           threshold=f"ρ < {_num(t.weak_rho, 1)}",
                           text=f"слабая согласованность отметок по журналу и первичных баллов "
-                               f"(ρ Спирмена {_num(rho, 2)} по {scored} парам с баллом)",
+                               f"(ρ Спирмена {_num(rho, 2)}; пар с первичным баллом: {scored})",
                           pupils=with_score)
             quality_gap = float(row["q_journal"]) - float(row["q_test"])
             if quality_gap >= t.quality_gap:
@@ -526,11 +554,11 @@ def _check_teachers(c: _Collector, pairs: pd.DataFrame) -> bool:
         return False
     table = _shares(pairs, _CLASS_KEY, t.min_pairs)
     table = table[table["pairs"] >= t.min_pairs]
-    # The school's median over its classes of the same procedure and subject (all years in
-    # scope: a teacher's classes are compared with the school's usual gap, not a year's).
-    medians = table.groupby(["school", "procedure", "subject"])["lowered"].median()
+    # The school's median over its classes of the same year, procedure and subject: the same
+    # number whichever years are loaded (the page shows one year, the CLI reads any files).
+    medians = table.groupby(["school", "year", "procedure", "subject"])["lowered"].median()
     for _, row in table[table["teacher"].astype(str) != ""].iterrows():
-        median = float(medians[(row["school"], row["procedure"], row["subject"])])
+        median = float(medians[(row["school"], row["year"], row["procedure"], row["subject"])])
         if row["lowered"] >= median + t.teacher_excess:
             unit = _unit(row)
             c.add("O11", Level.MEDIUM, unit, n=int(row["pairs"]), value=_pct(row["lowered"]),
@@ -578,7 +606,10 @@ def _check_peaks(c: _Collector, written: pd.DataFrame, scales: Sequence[Scale]) 
                 missing.add(f"{values['subject']}, {where}, {values['year']}")
                 continue
             n = len(group)
-            counts = cast("pd.Series", bins.loc[key])
+            try:
+                counts = cast("pd.Series", bins.loc[key])
+            except KeyError:  # a missing grade: NaN keys do not look up
+                continue
             unit = {"school": str(values.get("school", "")), "year": str(values["year"]),
                     "procedure": str(values["procedure"]),
                     "class_label": str(values.get("class_label", "")),
@@ -799,7 +830,7 @@ def _check_cohorts(c: _Collector, written: pd.DataFrame) -> tuple[bool, str]:
                        (["school", "year", "subject", "_letter"], "class")):
         table = _completion(vpr if kind == "parallel" else vpr[vpr["_letter"] != ""], keys)
         table = table[table["n"] >= t.min_pairs]
-        later = table.assign(year_next=table["year"], year=table["year"].map(_previous_year),
+        later = table.assign(year_next=table["year"], year=table["year"].map(previous_year),
                              _grade=table["_grade"] - 1)
         pairs = table.merge(later, on=[*keys, "_grade"], suffixes=("", "_next"))
         if pairs.empty:
@@ -838,14 +869,6 @@ def _check_cohorts(c: _Collector, written: pd.DataFrame) -> tuple[bool, str]:
     return True, f"сравнений когорт: {units}"
 
 
-def _previous_year(year: str) -> str:
-    try:
-        first = int(str(year)[:4]) - 1
-    except ValueError:
-        return ""
-    return f"{first}/{first + 1}"
-
-
 # J3, J5 --------------------------------------------------------------------------------------
 
 
@@ -861,10 +884,10 @@ def _check_five_share(c: _Collector, results: pd.DataFrame) -> tuple[bool, str]:
     term = _term_marks(results)
     if term.empty:
         return False, "нет отметок за периоды"
-    # The year's marks when there are any (one finding per class and subject, not one per
-    # quarter); otherwise every period.
+    # The year's marks of a subject when it has any (one finding per class and subject, not
+    # one per quarter); otherwise every period of that subject.
     is_year = term["period"].str.lower() == "год"
-    has_year = is_year.groupby([term["school"], term["year"]]).transform("any")
+    has_year = is_year.groupby([term["school"], term["year"], term["subject"]]).transform("any")
     term = term[~has_year | is_year]
     term = term.assign(_grade=term["class_label"].map(grade_of), _five=term["mark"] == "5")
     keys = ["school", "year", "period", "subject", "_grade"]
@@ -1002,8 +1025,9 @@ def run_checks(results: pd.DataFrame, tasks: pd.DataFrame, *,
                "по парам с первичным баллом" if pairs["primary_score"].notna().any()
                else "нет первичных баллов")
         status("O9", ProcedureKind.OGE in kinds,
-               "по протоколам ОГЭ с годовой отметкой" if ProcedureKind.OGE in kinds
-               else "нет протоколов ОГЭ с годовыми отметками")
+               "по протоколам ОГЭ и годовым отметкам" if ProcedureKind.OGE in kinds
+               else "нет пар «ОГЭ — годовая отметка»: нужны протокол ОГЭ и годовые отметки тех "
+                    "же учеников (по имени) или отметка в протоколе")
         status("J1", True, f"пар: {len(pairs)}")
         status("O11", _check_teachers(c, pairs),
                "по нагрузке учителей" if (pairs["teacher"].astype(str) != "").any()
@@ -1070,9 +1094,9 @@ def teacher_support(table: pd.DataFrame, thresholds: Thresholds | None = None) -
     if rows.empty:
         return pd.DataFrame(columns=columns)
     enough = table[(~table["is_total"].astype(bool)) & (table["pairs"] >= t.min_pairs)]
-    medians = enough.groupby(["school", "procedure", "subject"])["lowered"].median()
+    medians = enough.groupby(["school", "year", "procedure", "subject"])["lowered"].median()
     out = rows.assign(median=[float(medians[key]) for key in zip(
-        rows["school"], rows["procedure"], rows["subject"], strict=True)])
+        rows["school"], rows["year"], rows["procedure"], rows["subject"], strict=True)])
     out["attention"] = out["lowered"] >= out["median"] + t.teacher_excess
     out["_class"] = [_class_order(c, False) for c in out["class_label"]]
     out = out.sort_values(["school", "subject", "year", "_class"])

@@ -23,6 +23,7 @@ import pandas as pd
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from core.cohorts import previous_year
 from core.intake import IntakeDecision, IntakeStatus
 from core.model import Dataset, Metadata, ParsedFile, Scope
 from core.objectivity import Report, objectivity_table, run_checks, teacher_support, term_shares
@@ -529,21 +530,27 @@ class Objectivity:
 
 
 def objectivity(year: str) -> Objectivity:
-    """Objectivity of one school year: pairs per class, findings O1–O13/J1, term marks against
-    own averages and the methodical-support view, with the thresholds in force."""
+    """Objectivity of one school year: pairs per class, findings O1–O13/J1–J5, term marks
+    against own averages and the methodical-support view, with the thresholds in force. The
+    year before is read too, for the cohort check O8; every other check keys its units by
+    year, so the findings of ``year`` are those the CLI gives for the same files."""
     limits = thresholds()
     scales = tuple(all_scales())
-    scope = Scope.of(year=year)
+    scope = Scope.of(years=[previous_year(year), year])
 
     def compute(session: Session) -> Objectivity:
         data = store.load_dataset(session=session, scope=scope)
-        table = objectivity_table(data.results, min_rho_pairs=limits.min_pairs)
+        report = run_checks(data.results, data.tasks, thresholds=limits, scales=scales,
+                            catalog=data.task_catalog)
+        # ρ is empty below 10 pairs, as in objectivity.csv, whatever the O3 minimum is set to.
+        table = objectivity_table(data.results)
+        table = table[table["year"] == year].reset_index(drop=True)
+        terms = term_shares(data.results)
         return Objectivity(
             year=year, table=table,
-            report=run_checks(data.results, data.tasks, thresholds=limits, scales=scales,
-                              catalog=data.task_catalog),
-            terms=term_shares(data.results), support=teacher_support(table, limits),
-            thresholds=limits)
+            report=Report(tuple(f for f in report.findings if f.year == year), report.statuses),
+            terms=terms[terms["year"] == year].reset_index(drop=True),
+            support=teacher_support(table, limits), thresholds=limits)
 
     kind = f"objectivity:{sorted(limits.as_dict().items())}:{[s.key for s in scales]}"
     return _cached(kind, scope, compute)

@@ -25,6 +25,7 @@ import itertools
 import math
 import random
 import re
+import statistics
 import sys
 import time
 import zipfile
@@ -1068,25 +1069,25 @@ def write_readme(school: School, out: Path, files: dict[str, int], example: list
     w("| Год | Класс | Учитель | Пар (ВПР и журнал) | Понизили, % | Повысили, % | "
       "Разница ≥ 2, % |")
     w("|---|---|---|---|---|---|---|")
-    all_lower = []
+    all_lower: dict[str, list[float]] = {year: [] for year in YEARS}
     for year in YEARS:
         for label in school.rosters[year]:
             recs = vpr_by(school, year, label, "Математика")
             if not recs:
                 continue
             n, lower, higher, gross = vpr_shares(recs)
-            all_lower.append(lower)
+            all_lower[year].append(lower)
             teacher = str(recs[0]["teacher"])
             if teacher == INFLATING_TEACHER or label == CLEAN_CLASS:
                 w(f"| {year} | {label} | {teacher} | {n} | {fmt(lower)} | {fmt(higher)} | "
                   f"{fmt(gross)} |")
-    all_lower.sort()
-    median = all_lower[len(all_lower) // 2] if len(all_lower) % 2 else (
-        all_lower[len(all_lower) // 2 - 1] + all_lower[len(all_lower) // 2]) / 2
+    medians = {year: statistics.median(values) for year, values in all_lower.items()}
     w("")
-    w(f"Ожидаемый сигнал: «понизили» ≥ 60 % (сильный признак O1) при ≥ 10 парах; медиана "
-      f"«понизили» по всем классам × ВПР Математика обоих лет — {fmt(median)} %, так что O11 "
-      f"(≥ медиана + 20 п.п.) отмечает {INFLATING_TEACHER} в обоих классах.")
+    w("Ожидаемый сигнал: «понизили» ≥ 60 % (сильный признак O1) при ≥ 10 парах; медиана "
+      "«понизили» по классам школы × ВПР Математика за год — "
+      + ", ".join(f"{fmt(m)} % ({year})" for year, m in medians.items())
+      + f", так что O11 (≥ медиана года + 20 п.п.) отмечает {INFLATING_TEACHER} в обоих "
+      "классах каждого года.")
     w("")
     # 8. Clean class
     w(f"### 8. Чистый класс для контраста: {CLEAN_CLASS} ({y1})")

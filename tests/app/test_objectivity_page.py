@@ -25,11 +25,13 @@ def test_objectivity_page_counts_the_planted_findings(database: str) -> None:
     at = _open("objectivity")
     assert not at.exception and not at.error
     assert at.selectbox(key="obj_year").value == "2024/2025"  # the newest year by default
-    # Высокий: O1 for 6Б, 6В, parallel 6 (Математика) and 7А (Русский язык).
-    assert _metrics(at)[0] == "4"
+    # Высокий: O1 for 6Б, 6В, parallel 6 (Математика) and 7А (Русский язык); O9 for 9Б
+    # Обществознание (ОГЭ against the annual mark: 8 of 12 lower).
+    assert _metrics(at)[0] == "5"
     findings = at.dataframe[0].value
     high = findings[findings["Уровень"] == "высокий"]
-    assert sorted(high["Класс"]) == ["6Б", "6В", "7А", "Параллель 6"]
+    assert sorted(high["Класс"]) == ["6Б", "6В", "7А", "9Б", "Параллель 6"]
+    assert sorted(high["Проверка"])[-1] == "O9 · ОГЭ ↔ годовая"
     assert {t.label for t in at.tabs} >= {"Находки", "ВПР и журнал", "Методическая поддержка",
                                           "Проверки и пороги"}
     support = next(d.value for d in at.dataframe if "Зона внимания" in d.value.columns)
@@ -56,7 +58,7 @@ def test_thresholds_from_settings_change_the_findings(database: str) -> None:
     row = table[table["Порог"] == "O1: «понизили» — высокий уровень, от"].iloc[0]
     assert row["Значение"] == "99 %"
     services.save_thresholds({})
-    assert _metrics(_open("objectivity"))[0] == "4"
+    assert _metrics(_open("objectivity"))[0] == "5"
 
 
 def test_settings_page_edits_thresholds(database: str) -> None:
@@ -88,3 +90,28 @@ def test_contradicting_thresholds_are_refused(database: str) -> None:
     assert services.thresholds() == Thresholds()
     # ρ and the O13 probability are edited in hundredths, not in halves
     assert at.number_input(key="threshold_copy_probability").step == 0.01
+
+
+def test_page_findings_equal_the_cli_for_every_year(database: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The page reads one year (and the year before, for O8); the CLI reads every file: the
+    findings of each year are the same bytes."""
+    import csv
+    import io
+    import subprocess
+    import sys
+
+    from core.objectivity_export import checks_csv
+    from dashboard.ingest import DEMO_SCHOOL, demo_files
+    from tests.app.conftest import ROOT
+
+    services.load_demo()
+    out = tmp_path / "checks.csv"
+    subprocess.run([sys.executable, "-m", "core", "checks", *map(str, demo_files()), "--school",
+                    DEMO_SCHOOL, "--out", str(out)], cwd=ROOT, check=True, capture_output=True)
+    cli = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig")), delimiter=";"))
+    assert len(cli) > 50
+    for year in ("2023/2024", "2024/2025"):
+        page = checks_csv(services.objectivity(year).report.findings).decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(page), delimiter=";"))
+        assert rows[0] == cli[0]
+        assert rows[1:] == [r for r in cli[1:] if r[4] == year]

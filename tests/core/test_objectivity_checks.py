@@ -128,7 +128,7 @@ def test_o1_thirteen_of_twenty_lowered_is_high() -> None:
     assert (f.school, f.year, f.procedure, f.class_label, f.subject) == (
         SCHOOL, YEAR, VPR, "5А", SUBJECT)
     assert f.pupils == names("5А", range(1, 14))
-    assert "у 65,0 % участников отметка за работу ниже, чем отметкой по журналу, из 20 пар" \
+    assert "у 65,0 % учеников отметка за работу ниже отметки по журналу (пар «работа — журнал»: 20)" \
         in f.explanation
     assert "мало данных" not in f.explanation
     assert status(report, "O1") == CheckStatus("O1", True, "пар: 20")
@@ -204,7 +204,7 @@ def test_o2_gap_of_two_lists_the_pupils_and_ten_percent_is_medium() -> None:
     f = one(run(pairs_class(spec)), "O2")
     assert (f.level, f.n, f.value, f.threshold) == (Level.MEDIUM, 20, "10,0 %", "≥ 10 % пар")
     assert f.pupils == ("5А-01", "5А-02")
-    assert "у 2 из 20 участников" in f.explanation
+    assert "у 2 из 20 учеников" in f.explanation
 
 
 def test_o2_small_share_is_information_but_still_lists_the_pupil() -> None:
@@ -731,3 +731,57 @@ def test_j5_absent_share_from_the_class_size() -> None:
     nearly_all = [row(f"код{i}", mark="4", journal="4", score=12.0) for i in range(19)]
     assert found(run(term + nearly_all), "J5") == []
     assert status(run(wrote), "J5").computed is False
+
+
+# --------------------------------------------------------------------------------------------
+# Review regressions: control works by date, J3 per subject, ВПР scales only for ВПР, O9
+
+
+def test_two_control_works_of_one_class_stay_two() -> None:
+    autumn = [{**row(f"5А-{i:02d}", mark="3", journal="5", score=8.0,
+                     procedure="Контрольная работа"), "date": "10.10.2024"} for i in range(12)]
+    spring = [{**row(f"5А-{i:02d}", mark="4", journal="4", score=12.0,
+                     procedure="Контрольная работа"), "date": "15.04.2025"} for i in range(12)]
+    report = run(autumn + spring)
+    o1 = one(report, "O1")
+    assert (o1.procedure, o1.n, o1.value) == ("Контрольная работа (10.10.2024)", 12, "100,0 %")
+    from core.objectivity import objectivity_table
+
+    table = objectivity_table(results_of(autumn + spring))
+    assert sorted(set(table["procedure"])) == ["Контрольная работа (10.10.2024)",
+                                               "Контрольная работа (15.04.2025)"]
+
+
+def test_j3_keeps_quarter_only_subjects_when_another_has_year_marks() -> None:
+    def quarter(klass: str, marks: Sequence[str]) -> list[Row]:
+        return [{**r, "subject": "Физика", "period": "4 четверть"}
+                for r in _year_marks(klass, marks)]
+
+    physics = (quarter("5А", ["5"] * 6 + ["4"] * 4) + quarter("5Б", ["5"] + ["4"] * 9)
+               + quarter("5В", ["5"] + ["4"] * 9))
+    maths_year = _year_marks("5А", ["4"] * 10) + _year_marks("5Б", ["4"] * 10)
+    f = one(run(physics + maths_year), "J3")
+    assert (f.subject, f.class_label) == ("Физика", "5А")
+
+
+def test_control_work_histogram_does_not_borrow_the_vpr_scale() -> None:
+    rows = [row(f"5А-{i:02d}", mark="3", score=8.0, year="2020/2021",
+                procedure="Контрольная работа") for i in range(12)]
+    written = pairs_frame(results_of(rows))  # no pairs: journal empty
+    assert written.empty
+    from core.objectivity import independent_results
+
+    found_bounds = boundaries(independent_results(results_of(rows)))
+    assert found_bounds is None or "шкала" not in found_bounds.source
+
+
+def test_o9_compares_the_exam_with_the_annual_mark() -> None:
+    exam = [{**row(f"9А-{i:02d}", mark="3", score=10.0, klass="9А", procedure="ОГЭ"),
+             "grade": 9} for i in range(12)]
+    annual = [{**r, "grade": 9} for r in (
+        row(f"9А-{i:02d}", mark="5" if i < 8 else "3", klass="9А", procedure=TERM_PROCEDURE,
+            period="Год") for i in range(12))]
+    f = one(run(exam + annual), "O9")
+    assert (f.level, f.n, f.value) == (Level.HIGH, 12, "66,7 %")
+    assert "годовой отметки" in f.explanation
+    assert status(run(exam), "O9").computed is False
