@@ -57,7 +57,7 @@ def findings_tab(findings: tuple[Finding, ...], *, year: str) -> None:
     if not findings:
         st.success("Возможных признаков необъективности в выбранных данных не найдено. "
                    "Какие проверки выполнены, а какие не вычисляются и почему, — на вкладке "
-                   "«Проверки и пороги».")
+                   "«Проверки».")
         return
     left, middle, right = st.columns(3)
     levels = left.multiselect("Уровень", [str(lv) for lv in Level],
@@ -88,7 +88,7 @@ def findings_tab(findings: tuple[Finding, ...], *, year: str) -> None:
         if table[column].nunique() <= 1:
             table = table.drop(columns=column)
     st.caption("Выберите строку, чтобы увидеть пояснение и учеников, стоящих за находкой. "
-               "Полные названия проверок — на вкладке «Проверки и пороги».")
+               "Полные названия проверок — на вкладке «Проверки».")
     colours = {str(Level.HIGH): "background-color: #f8d7d4", str(Level.MEDIUM):
                "background-color: #fdebc8", str(Level.INFO): "color: #6b6b6b"}
     styled = table.style.map(lambda v: colours.get(str(v), ""), subset=["Уровень"])
@@ -205,17 +205,13 @@ def support_tab(support: pd.DataFrame, thresholds: Thresholds) -> None:
 def checks_tab(statuses: pd.DataFrame, thresholds: Thresholds) -> None:
     st.markdown("**Какие проверки выполнены** (невыполненная проверка не означает, что признаков "
                 "нет: для неё не хватает данных — см. пояснение)")
-    st.dataframe(statuses, hide_index=True, width="stretch", column_config={
-        "Код": st.column_config.TextColumn(width=50),
-        "Проверка": st.column_config.TextColumn(width="medium"),
-        "Выполнена": st.column_config.TextColumn(width=80),
-        "Пояснение": st.column_config.TextColumn(width="large")})
+    # st.table wraps long texts instead of cutting them (reasons and sources are sentences).
+    st.table(statuses.set_index("Код"))
     st.markdown("**Пороги, которые действуют сейчас** (меняются в «Настройках»)")
     values = thresholds.as_dict()
     rows = [{"Порог": info.label, "Значение": f"{threshold_text(values[key])} {info.unit}".strip(),
              "Источник": info.source} for key, info in THRESHOLD_INFO.items()]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
-                 column_config={"Источник": st.column_config.TextColumn(width="large")})
+    st.table(pd.DataFrame(rows).set_index("Порог"))
 
 
 def threshold_text(value: float) -> str:

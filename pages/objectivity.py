@@ -24,8 +24,7 @@ findings = tuple(f for f in report.findings if subject is None or f.subject == s
 if subject is not None:
     table = table[table["subject"] == subject]
 
-tabs = st.tabs(["Находки", "ВПР и журнал", "Распределение баллов", "Отметки и средний балл",
-                "Методическая поддержка", "Проверки и пороги"])
+tabs = st.tabs(["Находки", "ВПР и журнал", "Баллы", "Средний балл", "Поддержка", "Проверки"])
 with tabs[0]:
     view.findings_tab(findings, year=year)
 with tabs[1]:

@@ -32,8 +32,8 @@ def test_objectivity_page_counts_the_planted_findings(database: str) -> None:
     high = findings[findings["Уровень"] == "высокий"]
     assert sorted(high["Класс"]) == ["6Б", "6В", "7А", "9Б", "Параллель 6"]
     assert sorted(high["Проверка"])[-1] == "O9 · ОГЭ ↔ годовая"
-    assert {t.label for t in at.tabs} >= {"Находки", "ВПР и журнал", "Методическая поддержка",
-                                          "Проверки и пороги"}
+    assert {t.label for t in at.tabs} == {"Находки", "ВПР и журнал", "Баллы", "Средний балл",
+                                          "Поддержка", "Проверки"}
     support = next(d.value for d in at.dataframe if "Зона внимания" in d.value.columns)
     flagged = support[support["Зона внимания"] == "да"]
     assert set(zip(flagged["Класс"], flagged["Учитель"], strict=True)) >= {
@@ -53,10 +53,8 @@ def test_thresholds_from_settings_change_the_findings(database: str) -> None:
     assert services.thresholds() == Thresholds().with_values({"lowered_high": 99})
     at = _open("objectivity")
     assert _metrics(at)[0] == "0"  # no class has 99 % «понизили»
-    table = next(d.value for d in at.dataframe if "Порог" in d.value.columns
-                 and "Источник" in d.value.columns)
-    row = table[table["Порог"] == "O1: «понизили» — высокий уровень, от"].iloc[0]
-    assert row["Значение"] == "99 %"
+    table = next(t.value for t in at.table if "Источник" in t.value.columns)
+    assert table.loc["O1: «понизили» — высокий уровень, от", "Значение"] == "99 %"
     services.save_thresholds({})
     assert _metrics(_open("objectivity"))[0] == "5"
 
