@@ -140,7 +140,8 @@ def _reject_repeated_pupils(new: ParsedFile, earlier: list[ParsedFile]) -> None:
         return
     first = decision.conflicts[0]
     if first.example is None:  # a teacher load or a work description read twice
-        what = "описание работы" if first.reason == "catalog" else "нагрузка учителей"
+        what = {"catalog": "описание работы", "reference": "справочная строка"}.get(
+            first.reason, "нагрузка учителей")
         raise ParseError(new.file_name, f"{what} за тот же год, предмет и класс уже есть в файле "
                          f"«{first.upload.file_name}»: укажите только один из них")
     pupil, class_label, subject, sheet, row = first.example
@@ -208,7 +209,8 @@ def _objectivity(args: argparse.Namespace) -> int:
 
 def _checks(args: argparse.Namespace) -> int:
     dataset, files = _dataset(args)
-    report = run_checks(dataset.results, dataset.tasks, catalog=dataset.task_catalog)
+    report = run_checks(dataset.results, dataset.tasks, catalog=dataset.task_catalog,
+                        reference=dataset.reference, lessons=dataset.lessons)
     for status in report.statuses:
         if not status.computed:
             print(f"не вычисляется: {status.code} «{status.name}» — {status.reason}",

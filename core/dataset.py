@@ -22,7 +22,7 @@ def build_dataset(files: Sequence[ParsedFile]) -> Dataset:
         results = parsed.results
         tables["results"].append(results.assign(row_id=results["row_id"] + offset))
         tables["tasks"].append(parsed.tasks.assign(row_id=parsed.tasks["row_id"] + offset))
-        for name in ("lessons", "teacher_load", "destinations", "task_catalog"):
+        for name in ("lessons", "teacher_load", "destinations", "task_catalog", "reference"):
             tables[name].append(getattr(parsed, name))
         offset += int(results["row_id"].max()) + 1 if not results.empty else 0
     frames = {name: normalise_table(name, pd.concat(parts, ignore_index=True)) if parts

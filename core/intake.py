@@ -16,7 +16,9 @@ The rules:
   adds to the scope;
 * a teacher load for a class and subject already loaded → a conflict in the same way;
 * a work description (``task_catalog``) of a year, subject and grade already loaded (its tasks,
-  or its КТ or КЭС dictionary) → a conflict in the same way.
+  or its КТ or КЭС dictionary) → a conflict in the same way;
+* a reference row (``reference``) of a year, procedure, subject, grade and level already loaded
+  → a conflict in the same way.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from core.problems import has_errors
 __all__ = [
     "CATALOG_SCOPE",
     "LOAD_SCOPE",
+    "REFERENCE_SCOPE",
     "EarlierUpload",
     "IntakeDecision",
     "IntakeStatus",
@@ -51,6 +54,8 @@ __all__ = [
 LOAD_SCOPE = ("school", "year", "class_label", "subject")
 # A work description's rows are replaced per ВПР year, subject, grade and part (tasks, КТ, КЭС).
 CATALOG_SCOPE = ("year", "subject", "grade", "part")
+# A reference row is replaced per work and level.
+REFERENCE_SCOPE = ("year", "procedure", "subject", "grade", "level")
 _RESULT_SCOPE = list(RESULT_KEY)
 
 
@@ -97,6 +102,7 @@ class StoredState:
     ``result_pupils``: upload_id, RESULT_KEY…, pupil — earlier result rows in the years of the
     new file. ``load_scopes``: upload_id, LOAD_SCOPE…, rows — earlier teacher-load rows.
     ``catalog_scopes``: upload_id, CATALOG_SCOPE…, rows — earlier work-description rows.
+    ``reference_scopes``: upload_id, REFERENCE_SCOPE…, rows — earlier reference rows.
     """
 
     uploads: Mapping[int, EarlierUpload] = field(default_factory=dict)
@@ -107,6 +113,8 @@ class StoredState:
         default_factory=lambda: _empty_scopes([*LOAD_SCOPE, "rows"]))
     catalog_scopes: pd.DataFrame = field(
         default_factory=lambda: _empty_scopes([*CATALOG_SCOPE, "rows"]))
+    reference_scopes: pd.DataFrame = field(
+        default_factory=lambda: _empty_scopes([*REFERENCE_SCOPE, "rows"]))
 
 
 @dataclass(frozen=True)
@@ -117,10 +125,12 @@ class IntakeDecision:
     conflicts: tuple[Overlap, ...] = ()  # earlier uploads whose rows this file repeats
     subgroups: tuple[Overlap, ...] = ()  # earlier uploads of the same scopes with other pupils
     # What a confirmed replacement deletes: upload_id + RESULT_KEY, upload_id + LOAD_SCOPE and
-    # upload_id + CATALOG_SCOPE.
+    # upload_id + CATALOG_SCOPE, upload_id + REFERENCE_SCOPE.
     replaced_results: pd.DataFrame = field(default_factory=lambda: _empty_scopes(RESULT_KEY))
     replaced_load: pd.DataFrame = field(default_factory=lambda: _empty_scopes(LOAD_SCOPE))
     replaced_catalog: pd.DataFrame = field(default_factory=lambda: _empty_scopes(CATALOG_SCOPE))
+    replaced_reference: pd.DataFrame = field(
+        default_factory=lambda: _empty_scopes(REFERENCE_SCOPE))
 
     @property
     def can_save(self) -> bool:
@@ -131,7 +141,8 @@ def missing_fields(parsed: ParsedFile, *, require_school: bool = True) -> tuple[
     """«school», «year», «subject», «grade», «period» that some rows still lack (the user or a
     CLI option must supply them), or that an error says the file cannot be read without."""
     lacking = {p.needs for p in parsed.problems if p.needs and has_errors((p,))}
-    for frame in (parsed.results, parsed.task_catalog):  # a work description has no school
+    # a work description and reference rows have no school
+    for frame in (parsed.results, parsed.task_catalog, parsed.reference):
         lacking |= {name for name in ("school", "year", "subject", "grade")
                     if name in frame.columns and not frame.empty and (
                         frame[name].isna() | (frame[name].astype(str) == "")).any()}
@@ -178,12 +189,15 @@ def decide(parsed: ParsedFile, state: StoredState, *, replace: bool = False,
                                                  LOAD_SCOPE, state, "load")
     catalog_repeats, replaced_catalog = _scope_overlap(
         parsed.task_catalog, state.catalog_scopes, CATALOG_SCOPE, state, "catalog")
-    conflicts = _merge(repeats, load_repeats, catalog_repeats)
+    reference_repeats, replaced_reference = _scope_overlap(
+        parsed.reference, state.reference_scopes, REFERENCE_SCOPE, state, "reference")
+    conflicts = _merge(repeats, load_repeats, catalog_repeats, reference_repeats)
     status = (IntakeStatus.CONFLICT if conflicts and not replace
               else IntakeStatus.REPLACES if conflicts else IntakeStatus.READY)
     return IntakeDecision(status, conflicts=conflicts, subgroups=subgroups,
                           replaced_results=replaced, replaced_load=replaced_load,
-                          replaced_catalog=replaced_catalog)
+                          replaced_catalog=replaced_catalog,
+                          replaced_reference=replaced_reference)
 
 
 # A list that matches this share of another's names in a looser spelling repeats it.
@@ -330,4 +344,5 @@ def state_of_files(earlier: Sequence[ParsedFile], new: ParsedFile) -> StoredStat
         result_pupils=(pd.concat(pupils, ignore_index=True) if pupils
                        else _empty_scopes([*RESULT_KEY, "pupil"])),
         load_scopes=scopes("teacher_load", LOAD_SCOPE),
-        catalog_scopes=scopes("task_catalog", CATALOG_SCOPE))
+        catalog_scopes=scopes("task_catalog", CATALOG_SCOPE),
+        reference_scopes=scopes("reference", REFERENCE_SCOPE))

@@ -62,6 +62,23 @@ kt         КТ codes of the task, «;»-joined in file order
 skill      the task's «Умения, виды деятельности» text, or a dictionary entry's text
 =========  ==================================================================================
 
+``reference`` — reference rows of a work (FORMATS §9: ФИС ОКО «Аналитика» figures of the
+municipality, the region or the RF), one row per (year, procedure, subject, grade, level). No
+pupils, no school.
+
+============  ===============================================================================
+year          academic year «2024/2025»
+procedure     «ВПР» (canonical procedure name)
+subject       canonical subject name
+grade         int (Int64), <NA> until given
+level         «РФ», «регион» or «муниципалитет»
+participants  int (Int64): participants of the work at that level
+mean_score    float: mean primary score; ``sd`` its standard deviation
+p2 … p5       float: % of marks «2» … «5»
+lowered       float: % «понизили» (ВПР mark below the journal mark); ``confirmed``, ``raised``
+tasks         text: per-task completion, «task=%» joined by «;» in task order («1=85.2;2=61»)
+============  ===============================================================================
+
 :data:`TABLES` describes every canonical table once (columns and their types). A
 :class:`Dataset` holds one frame per table; it has the same columns whether it was read from
 files (the CLI) or loaded from the store (the app) for a :class:`Scope`. :data:`RESULT_KEY` is
@@ -84,6 +101,8 @@ __all__ = [
     "LESSON_COLUMNS",
     "LOAD_COLUMNS",
     "PUPIL_KEY",
+    "REFERENCE_COLUMNS",
+    "REFERENCE_LEVELS",
     "RESULT_COLUMNS",
     "RESULT_KEY",
     "TABLES",
@@ -96,8 +115,10 @@ __all__ = [
     "catalog_years",
     "empty_frame",
     "filter_catalog",
+    "filter_reference",
     "filter_results",
     "normalise_table",
+    "reference_tasks",
     "results_frame",
 ]
 
@@ -144,11 +165,18 @@ _DESTINATIONS = TableSpec("destinations", (
 _CATALOG = TableSpec("task_catalog", ("year", "subject", "grade", "part", "task", "position",
                                       "max_score", "level", "kes", "kt", "skill"),
                      floats=("max_score",), ints=("grade",), required_ints=("position",))
+_REFERENCE = TableSpec("reference", (
+    "year", "procedure", "subject", "grade", "level", "participants", "mean_score", "sd", "p2",
+    "p3", "p4", "p5", "lowered", "confirmed", "raised", "tasks"),
+    floats=("mean_score", "sd", "p2", "p3", "p4", "p5", "lowered", "confirmed", "raised"),
+    ints=("grade", "participants"))
+# Reference levels, the nearest first: a school is compared with its region when it can be.
+REFERENCE_LEVELS = ("регион", "муниципалитет", "РФ")
 
 # Every canonical table, in the order they are saved. A new table is one entry here, one field
 # of Dataset/ParsedFile, and (in the store) one model with its registry entry.
 TABLES: dict[str, TableSpec] = {t.name: t for t in (_RESULTS, _TASKS, _LESSONS, _LOAD,
-                                                     _DESTINATIONS, _CATALOG)}
+                                                     _DESTINATIONS, _CATALOG, _REFERENCE)}
 
 RESULT_COLUMNS = _RESULTS.columns
 TASK_COLUMNS = _TASKS.columns
@@ -156,6 +184,7 @@ LESSON_COLUMNS = _LESSONS.columns
 LOAD_COLUMNS = _LOAD.columns
 DESTINATION_COLUMNS = _DESTINATIONS.columns
 CATALOG_COLUMNS = _CATALOG.columns
+REFERENCE_COLUMNS = _REFERENCE.columns
 
 # The one key of a result: a pupil has at most one result per key and pupil (the readers refuse
 # a repeat within a file; the store and the CLI refuse or replace one across files).
@@ -232,6 +261,7 @@ class ParsedFile:
     teacher_load: pd.DataFrame = field(default_factory=lambda: empty_frame(LOAD_COLUMNS))
     destinations: pd.DataFrame = field(default_factory=lambda: empty_frame(DESTINATION_COLUMNS))
     task_catalog: pd.DataFrame = field(default_factory=lambda: empty_frame(CATALOG_COLUMNS))
+    reference: pd.DataFrame = field(default_factory=lambda: empty_frame(REFERENCE_COLUMNS))
     problems: tuple[Problem, ...] = ()
     metadata: Metadata = Metadata()
 
@@ -241,7 +271,7 @@ class ParsedFile:
     @property
     def row_count(self) -> int:
         return (len(self.results) + len(self.lessons) + len(self.teacher_load)
-                + len(self.destinations) + len(self.task_catalog))
+                + len(self.destinations) + len(self.task_catalog) + len(self.reference))
 
 
 @dataclass(frozen=True)
@@ -324,6 +354,8 @@ class Dataset:
         "destinations", empty_frame(())))
     task_catalog: pd.DataFrame = field(default_factory=lambda: normalise_table(
         "task_catalog", empty_frame(())))
+    reference: pd.DataFrame = field(default_factory=lambda: normalise_table(
+        "reference", empty_frame(())))
 
     @classmethod
     def of_tables(cls, **tables: pd.DataFrame) -> Dataset:
@@ -356,6 +388,7 @@ class Dataset:
         out["destinations"] = (dest[_isin(dest, "school", scope.schools)].reset_index(drop=True)
                                if scope.schools else dest)
         out["task_catalog"] = filter_catalog(self.task_catalog, scope)
+        out["reference"] = filter_reference(self.reference, scope)
         return replace(self, **out)
 
 
@@ -374,3 +407,31 @@ def filter_catalog(catalog: pd.DataFrame, scope: Scope) -> pd.DataFrame:
     if scope.subjects:
         keep &= _isin(catalog, "subject", scope.subjects)
     return catalog[keep].reset_index(drop=True)
+
+
+def filter_reference(reference: pd.DataFrame, scope: Scope) -> pd.DataFrame:
+    """The reference rows of the scope's years, procedures and subjects (they belong to no
+    school or class)."""
+    keep = pd.Series(True, index=reference.index)
+    for column, values in (("year", scope.years), ("procedure", scope.procedures),
+                           ("subject", scope.subjects)):
+        if values:
+            keep &= _isin(reference, column, values)
+    return reference[keep].reset_index(drop=True)
+
+
+def reference_tasks(reference: pd.DataFrame) -> pd.DataFrame:
+    """The per-task completion of reference rows, long: year, procedure, subject, grade, level,
+    task, position (from 1), completion (%)."""
+    rows: list[dict[str, object]] = []
+    for rec in reference.to_dict("records"):
+        for position, item in enumerate(str(rec["tasks"] or "").split(";"), start=1):
+            task, _, value = item.partition("=")
+            if not task.strip():
+                continue
+            rows.append({**{k: rec[k] for k in ("year", "procedure", "subject", "grade",
+                                                  "level")},
+                         "task": task.strip(), "position": position,
+                         "completion": float(value) if value.strip() else float("nan")})
+    return pd.DataFrame(rows, columns=["year", "procedure", "subject", "grade", "level", "task",
+                                       "position", "completion"])

@@ -29,6 +29,8 @@ import pandas as pd
 from core.cohorts import previous_year
 from core.dates import date_sort_key
 from core.exports import format_decimal
+from core.journal_checks import check_journal_filling, check_term_jumps
+from core.model import REFERENCE_LEVELS, TABLES, empty_frame, reference_tasks
 from core.names import ProcedureKind, grade_of, procedure_kind
 from core.scales import Scale, find_scale, vpr_year
 from core.summary import counted_results
@@ -113,6 +115,8 @@ SOURCE = {
            "педагогов (Рособрнадзор, письмо 02-86 от 18.04.2025)",
     "O13": "идея: Jacob & Levitt, «Rotten Apples», QJE 118(3), 2003; пороги — предложение",
     "J1": "практика школ (METHODOLOGY §5.6), порог — предложение",
+    "J2": "практика школ (METHODOLOGY §5.6), порог 15 п.п. — предложение",
+    "J4": "практика школ (METHODOLOGY §5.6): меньше 3 отметок за четверть — предложение",
     "J3": "практика школ (METHODOLOGY §5.6), порог — предложение",
     "J5": "практика школ (METHODOLOGY §5.6), порог 10 % — предложение",
 }
@@ -435,10 +439,56 @@ def described(scores: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
 # Checks
 
 
+_WorkKey = tuple[str, str, str, int]
+
+
+def _work_of(year: object, procedure: object, subject: object, grade: object) -> _WorkKey:
+    number = pd.to_numeric(pd.Series([grade]), errors="coerce").iloc[0]
+    return (str(year), str(procedure), str(subject), -1 if pd.isna(number) else int(number))
+
+
+def _reference_index(reference: pd.DataFrame | None) -> dict[_WorkKey, list[dict[str, Any]]]:
+    """Reference rows (core.model ``reference``) per work, the preferred level first: the
+    region, then the municipality, then the RF (METHODOLOGY §5.2: the region's CI)."""
+    if reference is None or reference.empty:
+        return {}
+    long = reference_tasks(reference)
+    out: dict[_WorkKey, list[dict[str, Any]]] = {}
+    for raw in reference.to_dict("records"):
+        rec = {str(k): v for k, v in raw.items()}
+        key = _work_of(rec["year"], rec["procedure"], rec["subject"], rec["grade"])
+        done = long[(long["level"] == rec["level"]) & (long["year"] == rec["year"])
+                    & (long["procedure"] == rec["procedure"]) & (long["subject"] == rec["subject"])
+                    & (long["grade"].astype(str) == str(rec["grade"]))]
+        rec["task_completion"] = dict(zip(done["task"], done["completion"], strict=True))
+        out.setdefault(key, []).append(rec)
+    for rows in out.values():
+        rows.sort(key=lambda r: REFERENCE_LEVELS.index(r["level"])
+                  if r["level"] in REFERENCE_LEVELS else len(REFERENCE_LEVELS))
+    return out
+
+
+def _known(value: object) -> bool:
+    return value is not None and value is not pd.NA and not (
+        isinstance(value, float) and math.isnan(value))
+
+
 @dataclass
 class _Collector:
     t: Thresholds
     findings: list[Finding] = field(default_factory=list)
+    references: dict[_WorkKey, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def reference(self, year: object, procedure: object, subject: object, grade: object,
+                  *needs: str) -> dict[str, Any] | None:
+        """The preferred reference row of the work that gives every one of ``needs``."""
+        if not self.references:
+            return None
+        for rec in self.references.get(_work_of(year, procedure, subject, grade), []):
+            if all(rec["task_completion"] if name == "task_completion" else _known(rec[name])
+                   for name in needs):
+                return rec
+        return None
 
     def add(self, code: str, level: Level, unit: dict[str, str], *, n: int, value: str,
             threshold: str, text: str, pupils: Iterable[object] = ()) -> None:
@@ -492,16 +542,26 @@ def _check_pairs(c: _Collector, pairs: pd.DataFrame) -> None:
             # genitive: «ниже отметки по журналу», «отличается от годовой отметки»
             journal_name = "годовой отметки" if code == "O9" else "отметки по журналу"
             lowered, raised = float(row["lowered"]), float(row["raised"])
+            # METHODOLOGY §5.5 O1: with a reference row, «понизили» ≥ reference + margin
+            ref = c.reference(row["year"], row["procedure"], row["subject"], row["grade"],
+                              "lowered")
+            medium, medium_text, compared = (
+                t.lowered_medium, f"≥ {_num(t.lowered_medium, 0)} %", "")
+            if ref is not None:
+                medium = float(ref["lowered"]) + t.reference_margin
+                medium_text = (f"≥ {ref['level']} {_pct(float(ref['lowered']))} + "
+                               f"{_num(t.reference_margin, 0)} п.п.")
+                compared = f"; {ref['level']}: {_pct(float(ref['lowered']))}"
             level = None
             if lowered >= t.lowered_high:
                 level, threshold = Level.HIGH, f"≥ {_num(t.lowered_high, 0)} %"
-            elif lowered >= t.lowered_medium:
-                level, threshold = Level.MEDIUM, f"≥ {_num(t.lowered_medium, 0)} %"
+            elif lowered >= medium:
+                level, threshold = Level.MEDIUM, medium_text
             if level is not None:
                 c.add(code, level if enough else Level.INFO, unit, n=n, value=_pct(lowered),
                       threshold=threshold,
                       text=f"у {_pct(lowered)} учеников отметка за работу ниже {journal_name} "
-                           f"(пар «работа — журнал»: {n}){_small(n, t.min_pairs)}",
+                           f"(пар «работа — журнал»: {n}{compared}){_small(n, t.min_pairs)}",
                       pupils=members.loc[members["test"] < members["journal"], "pupil"])
             if raised >= t.raised_medium:
                 c.add(code, Level.MEDIUM if enough else Level.INFO, unit, n=n,
@@ -645,8 +705,36 @@ def _check_peaks(c: _Collector, written: pd.DataFrame, scales: Sequence[Scale]) 
     return missing
 
 
+def _signed(value: float) -> str:
+    return f"{'+' if value > 0 else ''}{_num(value, 1)} п.п."
+
+
+def _against_reference(c: _Collector, unit: dict[str, str], group: pd.DataFrame,
+                       ref: dict[str, Any]) -> None:
+    """O5 with reference task %: the class is above the reference on П/В tasks and below it on
+    Б tasks (METHODOLOGY §5.5 O5; mean differences over the tasks of each kind)."""
+    per_task = group.groupby(["task", "hard"]).agg(done=("score", "sum"),
+                                                  top=("max_score", "sum")).reset_index()
+    per_task["pct"] = 100 * per_task["done"] / per_task["top"]
+    per_task["ref"] = per_task["task"].map(ref["task_completion"])
+    per_task = per_task[per_task["ref"].notna() & per_task["pct"].notna()]
+    diff = per_task["pct"] - per_task["ref"]
+    hard, easy = diff[per_task["hard"]], diff[~per_task["hard"]]
+    if hard.empty or easy.empty:
+        return
+    n = group["row_id"].nunique()
+    if hard.mean() > 0 > easy.mean():
+        c.add("O5", Level.MEDIUM if n >= c.t.min_group else Level.INFO, unit, n=n,
+              value=f"П {_signed(hard.mean())}, Б {_signed(easy.mean())}",
+              threshold=f"к {ref['level']}: П выше, Б ниже",
+              text=f"задания повышенного уровня выполнены лучше, чем в среднем "
+                   f"({ref['level']}), в среднем на {_signed(hard.mean())}, а базового — хуже, "
+                   f"на {_signed(easy.mean())}{_small(n, c.t.min_group)}")
+
+
 def _check_task_levels(c: _Collector, scores: pd.DataFrame) -> bool:
-    """O5: П/В tasks done better than Б tasks in a class."""
+    """O5: П/В tasks done better than Б tasks in a class; with reference task % — better than
+    the reference on П/В and worse on Б."""
     known = scores[scores["level"].isin(["Б", "П", "В"])]
     if known.empty:
         return False
@@ -657,6 +745,12 @@ def _check_task_levels(c: _Collector, scores: pd.DataFrame) -> bool:
         easy = group[~group["hard"]]
         hard = group[group["hard"]]
         if easy.empty or hard.empty:
+            continue
+        values = dict(zip(keys, key, strict=True))
+        ref = c.reference(values["year"], values["procedure"], values["subject"],
+                          values["grade"], "task_completion")
+        if ref is not None:
+            _against_reference(c, {k: str(v) for k, v in values.items()}, group, ref)
             continue
         easy_pct = 100 * easy["score"].fillna(0).sum() / easy["max_score"].sum()
         hard_pct = 100 * hard["score"].fillna(0).sum() / hard["max_score"].sum()
@@ -706,34 +800,58 @@ def _check_crossings(c: _Collector, scores: pd.DataFrame) -> None:
                   text="; ".join(crossings[:8]) + (" …" if len(crossings) > 8 else ""))
 
 
-def _check_inflated_mean(c: _Collector, written: pd.DataFrame) -> bool:
-    """O7: a school's 95 % CI of the mean primary score entirely above the CI of all schools."""
+_GENITIVE = {"регион": "региона", "муниципалитет": "муниципалитета", "РФ": "РФ"}
+
+
+def _check_inflated_mean(c: _Collector, written: pd.DataFrame) -> tuple[bool, str]:
+    """O7: a school's 95 % CI of the mean primary score entirely above the reference CI: the
+    reference row's (region, else municipality, else RF: mean ± t·SD/√n), else that of all
+    loaded schools. Returns whether it ran and on what."""
     t = c.t
-    ran = False
+    ran: set[str] = set()
     vpr = written[written["procedure"].map(procedure_kind) == ProcedureKind.VPR]
     for key, group in vpr.groupby(["year", "procedure", "grade", "subject"], dropna=False):
-        if group["school"].nunique() < 2:
+        year, procedure, grade, subject = key
+        ref = c.reference(year, procedure, subject, grade, "mean_score", "sd", "participants")
+        if ref is not None and int(ref["participants"]) > 0:
+            ran.add(str(ref["level"]))
+            ref_mean, ref_n = float(ref["mean_score"]), int(ref["participants"])
+            ref_high = ref_mean + t.t_value * float(ref["sd"]) / math.sqrt(ref_n)
+            whose = _GENITIVE.get(str(ref["level"]), str(ref["level"]))
+            against = whose
+        elif group["school"].nunique() >= 2:
+            ran.add("")
+            scores = group["primary_score"].astype(float)
+            ref_mean, ref_sd, ref_n = scores.mean(), scores.std(ddof=1), len(scores)
+            ref_high = ref_mean + t.t_value * ref_sd / math.sqrt(ref_n)
+            whose = "всех школ"
+            against = f"всех {group['school'].nunique()} школ"
+        else:
             continue
-        ran = True
-        scores = group["primary_score"].astype(float)
-        ref_mean, ref_sd, ref_n = scores.mean(), scores.std(ddof=1), len(scores)
-        ref_high = ref_mean + t.t_value * ref_sd / math.sqrt(ref_n)
         stats = group.groupby("school")["primary_score"].agg(["mean", "std", "size"])
         stats = stats[stats["size"] >= t.min_pairs]
         low = stats["mean"] - t.t_value * stats["std"] / np.sqrt(stats["size"])
         for school in stats.index[low > ref_high]:
             row = stats.loc[school]
-            year, procedure, grade, subject = key
             unit = {"school": str(school), "year": str(year), "procedure": str(procedure),
                     "class_label": parallel_label(grade), "subject": str(subject),
                     "teacher": ""}
             c.add("O7", Level.HIGH, unit, n=int(row["size"]),
                   value=f"нижняя граница {_num(float(low[school]), 2)}",
-                  threshold=f"> верхней границы всех школ {_num(ref_high, 2)}",
+                  threshold=f"> верхней границы {whose} {_num(ref_high, 2)}",
                   text=f"средний первичный балл {_num(float(row['mean']), 2)}: его 95-процентный "
-                       f"интервал целиком выше интервала всех {group['school'].nunique()} школ "
+                       f"интервал целиком выше интервала {against} "
                        f"(среднее {_num(ref_mean, 2)}, n = {ref_n})")
-    return ran
+    levels = sorted(level for level in ran if level)
+    if levels:
+        reason = "по справочным данным (" + ", ".join(levels) + ")" + (
+            " и среди загруженных школ" if "" in ran else "")
+    elif ran:
+        reason = "среди загруженных школ"
+    else:
+        reason = ("нужны результаты нескольких школ или справочные данные "
+                  "муниципалитета/региона/РФ (средний балл, SD, участников)")
+    return bool(ran), reason
 
 
 def _poisson_tail(observed: int, expected: float) -> float:
@@ -998,11 +1116,16 @@ def _check_term_marks(c: _Collector, results: pd.DataFrame) -> bool:
 
 def run_checks(results: pd.DataFrame, tasks: pd.DataFrame, *,
                thresholds: Thresholds | None = None, scales: Sequence[Scale] = (),
-               catalog: pd.DataFrame | None = None) -> Report:
+               catalog: pd.DataFrame | None = None,
+               reference: pd.DataFrame | None = None,
+               lessons: pd.DataFrame | None = None) -> Report:
     """All objectivity checks over canonical results and tasks (already scoped); ``catalog``:
-    the ВПР work descriptions, which give task levels (O5) and maxima."""
+    the ВПР work descriptions, which give task levels (O5) and maxima; ``reference``: reference
+    rows (core.model ``reference``: region, municipality, RF), which move the O1 threshold to
+    the reference + ``reference_margin``, compare task completion with the reference (O5) and
+    give O7 its reference interval even for one school."""
     t = thresholds or Thresholds()
-    c = _Collector(t)
+    c = _Collector(t, references=_reference_index(reference))
     statuses: list[CheckStatus] = []
 
     def status(code: str, computed: bool, reason: str) -> None:
@@ -1019,8 +1142,8 @@ def run_checks(results: pd.DataFrame, tasks: pd.DataFrame, *,
     else:
         _check_pairs(c, pairs)
         kinds = set(pairs["procedure"].map(procedure_kind))
-        status("O1", bool(kinds - {ProcedureKind.OGE}), f"пар: {len(pairs)}")
-        status("O2", True, f"пар: {len(pairs)}")
+        status("O1", bool(kinds - {ProcedureKind.OGE}), "по парам «отметка за работу — отметка по журналу»")
+        status("O2", True, "по парам «отметка за работу — отметка по журналу»")
         status("O3", bool(pairs["primary_score"].notna().any()),
                "по парам с первичным баллом" if pairs["primary_score"].notna().any()
                else "нет первичных баллов")
@@ -1028,7 +1151,7 @@ def run_checks(results: pd.DataFrame, tasks: pd.DataFrame, *,
                "по протоколам ОГЭ и годовым отметкам" if ProcedureKind.OGE in kinds
                else "нет пар «ОГЭ — годовая отметка»: нужны протокол ОГЭ и годовые отметки тех "
                     "же учеников (по имени) или отметка в протоколе")
-        status("J1", True, f"пар: {len(pairs)}")
+        status("J1", True, "по парам «отметка за работу — отметка по журналу»")
         status("O11", _check_teachers(c, pairs),
                "по нагрузке учителей" if (pairs["teacher"].astype(str) != "").any()
                else "не загружена нагрузка учителей: учитель класса неизвестен")
@@ -1049,16 +1172,16 @@ def run_checks(results: pd.DataFrame, tasks: pd.DataFrame, *,
         _check_crossings(c, scores)
         status("O6", True, "по баллам за задания и отметкам")
         status("O13", _check_profiles(c, scores), "по баллам за задания")
-    status("O7", _check_inflated_mean(c, written),
-           "среди загруженных школ" if written["school"].nunique() > 1
-           else "нужны результаты нескольких школ или справочные данные муниципалитета/региона")
+    status("O7", *_check_inflated_mean(c, written))
     status("O8", *_check_cohorts(c, written))
     status("J3", *_check_five_share(c, results))
     status("J5", *_check_participation(c, results, written))
-    status("J2", False, "скачок между четвертями оценивается вместе с независимой работой того "
-                        "же периода; будет добавлено со страницей динамики")
-    status("J4", False, "наполняемость журнала считается по текущим отметкам с датами "
-                        "четвертей; в загруженных данных границ четвертей нет")
+    def add(code: str, level: str, unit: dict[str, str], **found: Any) -> None:
+        c.add(code, Level(level), unit, **found)
+
+    status("J2", *check_term_jumps(add, results, written, min_n=t.min_pairs))
+    status("J4", *check_journal_filling(add, lessons if lessons is not None else
+                                        empty_frame(TABLES["lessons"].columns), results))
     status("O10", _check_term_marks(c, results),
            "по отметкам за период и средним баллам" if not term_pairs(results).empty
            else "нет отметок за период со средним баллом (табель «Сетевого города»)")

@@ -33,6 +33,8 @@ class Thresholds:
     lowered_medium: float = 45.0
     lowered_high: float = 60.0
     raised_medium: float = 15.0
+    # O1 with a reference row: «понизили» ≥ the reference's share + this margin (п.п.).
+    reference_margin: float = 15.0
     min_pairs: int = 10
     # O2: gross mismatch |ВПР − журнал| ≥ 2.
     gap_share: float = 10.0
@@ -88,6 +90,10 @@ THRESHOLD_INFO: dict[str, ThresholdInfo] = {
     "lowered_medium": ThresholdInfo("O1: «понизили» — средний уровень, от", "%", _CALIBRATION),
     "lowered_high": ThresholdInfo("O1: «понизили» — высокий уровень, от", "%", _CALIBRATION),
     "raised_medium": ThresholdInfo("O1: «повысили» — средний уровень, от", "%", _CALIBRATION),
+    "reference_margin": ThresholdInfo(
+        "O1 со справочными данными: «понизили» выше региона (муниципалитета, РФ) на", "п.п.",
+        "METHODOLOGY §5.5 O1: при загруженных справочных строках — порог «справочное значение "
+        "+ 15 п.п.» (предложение)"),
     "min_pairs": ThresholdInfo("O1–O3, O11, J1: наименьшее число пар для вывода", "пар",
                                "METHODOLOGY §5.5 (ФИОКО 2026 §7: группа n ≥ 10)"),
     "gap_share": ThresholdInfo("O2: доля пар с расхождением ≥ 2 отметок, от", "%",

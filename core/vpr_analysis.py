@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from core.model import REFERENCE_LEVELS, reference_tasks
 from core.objectivity import MARKS, Boundaries, boundaries, histogram, independent_results
 from core.scales import Scale
 from core.thresholds import Thresholds
@@ -29,6 +30,8 @@ __all__ = [
     "task_completion",
     "work_catalog",
     "work_histogram",
+    "work_reference",
+    "work_reference_tasks",
     "works",
     "written_results",
 ]
@@ -74,6 +77,32 @@ def _of(frame: pd.DataFrame, work: Work) -> pd.DataFrame:
     else:
         mask &= frame["grade"] == work.grade
     return frame[mask]
+
+
+def work_reference(reference: pd.DataFrame, work: Work) -> pd.DataFrame:
+    """The reference rows (core.model ``reference``) of ``work``, the region first, then the
+    municipality, then the RF."""
+    if reference.empty:
+        return reference.iloc[0:0]
+    grade = pd.to_numeric(reference["grade"], errors="coerce")
+    rows = reference[(reference["year"] == work.year) & (reference["procedure"] == work.procedure)
+                     & (reference["subject"] == work.subject)
+                     & (grade.isna() if work.grade is None else grade == work.grade)]
+    order = rows["level"].map(lambda lv: REFERENCE_LEVELS.index(lv)
+                              if lv in REFERENCE_LEVELS else len(REFERENCE_LEVELS))
+    return rows.assign(_order=order).sort_values("_order", kind="stable").drop(
+        columns="_order").reset_index(drop=True)
+
+
+def work_reference_tasks(task_table: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+    """``task_completion`` rows (no ``by``) with one column per reference level that gives task
+    completion, named by the level («регион», «РФ» …), NaN where the level lacks the task."""
+    out = task_table.copy()
+    long = reference_tasks(reference)
+    for level in [lv for lv in reference["level"] if lv in set(long["level"])]:
+        values = long[long["level"] == level].drop_duplicates("task").set_index("task")
+        out[level] = out["task"].astype(str).map(values["completion"])
+    return out
 
 
 def work_catalog(catalog: pd.DataFrame, work: Work) -> pd.DataFrame:

@@ -57,6 +57,12 @@ def save_message(outcome: SaveOutcome,
         return ("warning", "Описание работы за тот же год ВПР, предмет и параллель уже загружено "
                            f"из: {_files(decision.conflicts)}. Подтвердите замену, чтобы заменить "
                            "его этим файлом.")
+    if status is IntakeStatus.CONFLICT and all(c.reason == "reference"
+                                               for c in decision.conflicts):
+        return ("warning", "Справочные строки той же работы (учебный год, процедура, предмет, "
+                           "параллель) и того же уровня уже загружены из: "
+                           f"{_files(decision.conflicts)}. Подтвердите замену, чтобы заменить "
+                           "их строками этого файла.")
     if status is IntakeStatus.CONFLICT:
         return ("warning", "Данные за те же классы, предметы и периоды уже загружены из: "
                            f"{_files(decision.conflicts)}. Подтвердите замену, чтобы заменить их "

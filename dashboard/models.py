@@ -21,6 +21,7 @@ __all__ = [
     "Procedure",
     "Pupil",
     "PupilLink",
+    "Reference",
     "Result",
     "School",
     "SchoolClass",
@@ -140,6 +141,7 @@ class Upload(SQLModel, table=True):
     teacher_load: int = 0
     destinations: int = 0
     task_catalog: int = 0
+    reference: int = 0
     scope: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
 
 
@@ -253,6 +255,32 @@ class TaskCatalog(SQLModel, table=True):
     kes: str = Field(default="", sa_column=Column(Text, nullable=False))
     kt: str = Field(default="", sa_column=Column(Text, nullable=False))
     skill: str = Field(default="", sa_column=Column(Text, nullable=False))
+
+
+class Reference(SQLModel, table=True):
+    """A reference row of a work (core.model ``reference``): the municipality's, region's or
+    RF's figures. It belongs to no school: year, procedure, subject and grade are plain values."""
+
+    __tablename__ = "reference"
+    __table_args__ = (Index("ix_reference_work", "year", "procedure", "subject", "grade"),)
+    id: int | None = Field(default=None, primary_key=True)
+    upload_id: int = Field(sa_column=_fk("upload.id", cascade=True))
+    year: str = Field(sa_column=Column(Text, nullable=False))  # «2024/2025»
+    procedure: str = Field(sa_column=Column(Text, nullable=False))
+    subject: str = Field(sa_column=Column(Text, nullable=False))
+    grade: int | None = None
+    level: str = Field(sa_column=Column(Text, nullable=False))  # «РФ», «регион», «муниципалитет»
+    participants: int | None = None
+    mean_score: float | None = None
+    sd: float | None = None
+    p2: float | None = None
+    p3: float | None = None
+    p4: float | None = None
+    p5: float | None = None
+    lowered: float | None = None
+    confirmed: float | None = None
+    raised: float | None = None
+    tasks: str = Field(default="", sa_column=Column(Text, nullable=False))  # «1=85.2;2=61»
 
 
 class ColumnMapping(SQLModel, table=True):

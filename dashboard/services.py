@@ -541,7 +541,8 @@ def objectivity(year: str) -> Objectivity:
     def compute(session: Session) -> Objectivity:
         data = store.load_dataset(session=session, scope=scope)
         report = run_checks(data.results, data.tasks, thresholds=limits, scales=scales,
-                            catalog=data.task_catalog)
+                            catalog=data.task_catalog, reference=data.reference,
+                            lessons=data.lessons)
         # ρ is empty below 10 pairs, as in objectivity.csv, whatever the O3 minimum is set to.
         table = objectivity_table(data.results)
         table = table[table["year"] == year].reset_index(drop=True)

@@ -17,7 +17,7 @@ from core.names import canonical_period, canonical_subject, canonical_year, grad
 from core.problems import Problem, Severity
 from core.readers.filename import propose_metadata
 from core.scales import Scale, vpr_academic_year
-from core.template import template_xlsx
+from core.template import reference_template_xlsx, template_xlsx
 from dashboard import ingest, mapping_view, services
 from dashboard.messages import save_message
 from dashboard.text import plain
@@ -42,6 +42,13 @@ def template_download() -> None:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/description:", on_click="ignore",
         help="Лист «Данные» с примерами строк, лист «Справочник» с допустимыми значениями")
+    st.download_button(
+        "Скачать шаблон справочных данных (XLSX)", reference_template_xlsx(),
+        file_name="Шаблон_справочные_данные.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/description:", on_click="ignore",
+        help="Показатели работы по РФ, региону и муниципалитету (ФИС ОКО «Аналитика»): по "
+             "строке на уровень; с ними проверки сравнивают школу с регионом")
 
 
 def problems_frame(problems: tuple[Problem, ...]) -> pd.DataFrame:
@@ -73,7 +80,24 @@ def scope_frame(parsed: ParsedFile) -> pd.DataFrame:
         if not frame.empty:
             rows.append((label, str(len(frame))))
     rows += catalog_scope(parsed.task_catalog)
+    rows += reference_scope(parsed.reference)
     return pd.DataFrame(rows, columns=["Что", "Значение"])
+
+
+def reference_scope(reference: pd.DataFrame) -> list[tuple[str, str]]:
+    """What reference rows hold: their works and levels."""
+    if reference.empty:
+        return []
+    works = sorted({f"{r['procedure']} {r['year'] or '— год не указан —'}, "
+                    f"{r['subject'] or '— предмет не указан —'}"
+                    + ("" if pd.isna(r["grade"]) else f", {int(r['grade'])} класс")
+                    for r in reference.to_dict("records")})
+    with_tasks = int((reference["tasks"] != "").sum())
+    return [("Справочные данные", "; ".join(works)),
+            ("Уровни", ", ".join(lv for lv in ("РФ", "регион", "муниципалитет")
+                                 if lv in set(reference["level"]))),
+            ("Справочных строк", str(len(reference))),
+            ("Строк с выполнением заданий", str(with_tasks))]
 
 
 def catalog_scope(catalog: pd.DataFrame) -> list[tuple[str, str]]:
@@ -107,12 +131,13 @@ def _parse(data: bytes, name: str, metadata: Metadata, max_bytes: int,
 
 
 def _is_vpr(report: ingest.FileReport) -> bool:
-    """ВПР results or a ВПР work description: the year may be given as the ВПР's («2022»)."""
+    """ВПР results, a ВПР work description or reference rows: the year may be given as the
+    ВПР's («2022»)."""
     if report.parsed is None:
         return False
     results = report.parsed.results
     if results.empty:
-        return not report.parsed.task_catalog.empty
+        return not (report.parsed.task_catalog.empty and report.parsed.reference.empty)
     return bool((results["procedure"] == "ВПР").all())
 
 
@@ -270,7 +295,8 @@ def history() -> None:
         "Когда": uploads["uploaded_at"].map(lambda t: f"{clock(t):%d.%m.%Y %H:%M}"),
         "Кто": uploads["uploaded_by"], "Формат": uploads["layout_title"],
         "Статус": uploads["status"], "Строк": uploads["results"] + uploads["lessons"]
-        + uploads["teacher_load"] + uploads["destinations"] + uploads["task_catalog"],
+        + uploads["teacher_load"] + uploads["destinations"] + uploads["task_catalog"]
+        + uploads["reference"],
         "Охват": uploads["scope"].map(
             lambda sc: "; ".join(f"{k}: {', '.join(v)}" for k, v in sc.items() if v)),
     })

@@ -21,6 +21,8 @@ from core.vpr_analysis import (
     task_completion,
     work_catalog,
     work_histogram,
+    work_reference,
+    work_reference_tasks,
     works,
     written_results,
 )
@@ -40,9 +42,8 @@ def work_choice(data: Dataset, *, key: str) -> Work | None:
 
 
 def _unit(written: pd.DataFrame, *, key: str) -> tuple[str, pd.DataFrame]:
-    left, right, _ = st.columns([2, 2, 1])
-    by = left.radio("Разрез", ["Параллель", "Класс", "Учитель"], horizontal=True,
-                    key=f"{key}_by")
+    by = st.radio("Разрез", ["Параллель", "Класс", "Учитель"], horizontal=True, key=f"{key}_by")
+    right, _ = st.columns([2, 3])
     if by == "Класс":
         classes = sorted(set(written["class_label"]))
         chosen = right.selectbox("Класс", classes, key=f"{key}_class")
@@ -57,7 +58,10 @@ def _unit(written: pd.DataFrame, *, key: str) -> tuple[str, pd.DataFrame]:
     return WHOLE.lower(), written
 
 
-def _statistics(written: pd.DataFrame) -> None:
+_LEVEL_LABELS = {"регион": "Регион", "муниципалитет": "Муниципалитет", "РФ": "РФ"}
+
+
+def _statistics(written: pd.DataFrame, reference: pd.DataFrame) -> None:
     stats = mark_statistics(written, ["class_label"])
     total = mark_statistics(written, [])
     rows = []
@@ -69,7 +73,21 @@ def _statistics(written: pd.DataFrame) -> None:
                      "Средняя отметка": format_decimal(r["mean_mark"], 2) or "—",
                      "Средний балл": format_decimal(r["mean_score"], 1),
                      "Выполнение, %": format_decimal(r["completion"], 1) or "—"})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    for ref in reference.to_dict("records"):  # справочные строки (ФИС ОКО «Аналитика»)
+        rows.append({"Класс": _LEVEL_LABELS.get(ref["level"], ref["level"]),
+                     "Участников": "" if pd.isna(ref["participants"]) else int(ref["participants"]),
+                     **{f"«{m}», %": format_decimal(ref[f"p{m}"], 1) or "—" for m in "2345"},
+                     "Средняя отметка": "—",
+                     "Средний балл": format_decimal(ref["mean_score"], 1) or "—",
+                     "Выполнение, %": "—"})
+    table = pd.DataFrame(rows)
+    if not reference.empty:
+        table["Участников"] = table["Участников"].astype(str)
+    narrow = {c: st.column_config.Column(width=60) for c in table.columns if c.startswith("«")}
+    st.dataframe(table, hide_index=True, width="stretch", column_config=narrow)
+    if not reference.empty:
+        st.caption("Строки «Регион», «Муниципалитет», «РФ» — загруженные справочные данные "
+                   "этой работы.")
 
 
 def show_work(data: Dataset, work: Work, *, scales: tuple[Scale, ...],
@@ -82,8 +100,9 @@ def show_work(data: Dataset, work: Work, *, scales: tuple[Scale, ...],
                    "в файле нет: показаны первичные баллы и выполнение заданий. Добавьте шкалу "
                    "в «Настройках» — отметки сохранённых результатов будут выведены без "
                    "повторной загрузки.")
-    st.subheader(f"{work.label}: {what} (n = {len(chosen)})")
-    _statistics(chosen)
+    st.subheader(f"{work.label}: {what} (n\u00a0=\u00a0{len(chosen)})")
+    reference = work_reference(data.reference, work)
+    _statistics(chosen, reference)
     catalog = work_catalog(data.task_catalog, work)
     scores = task_scores(data.results, data.tasks, catalog)
     scores = scores[scores["row_id"].isin(chosen["row_id"])]
@@ -92,11 +111,12 @@ def show_work(data: Dataset, work: Work, *, scales: tuple[Scale, ...],
         st.info("В файле нет баллов по заданиям: доступны только отметки и первичные баллы.")
     else:
         tasks = task_completion(scores, [], thresholds)
-        if (tasks["level"] == "").all():
+        described = (catalog["part"] == "tasks").sum() > 0
+        if (tasks["level"] == "").all() and not (work.procedure == "ВПР" and not described):
             st.caption("Уровни заданий (Б/П/В) в файлах не указаны, поэтому статус освоения не "
                        "определяется; максимум задания, если его нет в файле, взят по наибольшему "
                        "полученному баллу.")
-        if work.procedure == "ВПР" and (catalog["part"] == "tasks").sum() == 0:
+        if work.procedure == "ВПР" and not described:
             st.info("Загрузите «Описание работы» этой ВПР (ALL.xlsx) на странице «Загрузка»: "
                     "оно добавит уровни заданий (Б/П/В), коды КЭС и КТ и максимальные баллы, "
                     "а с ними — статусы освоения и дефициты умений.")
@@ -107,6 +127,7 @@ def show_work(data: Dataset, work: Work, *, scales: tuple[Scale, ...],
                    f"{format_decimal(thresholds.advanced_mastered, 0)} %, зона "
                    f"{format_decimal(thresholds.advanced_insufficient, 1)}–"
                    f"{format_decimal(thresholds.advanced_mastered, 0)} % (ФИОКО 2026 §1, §5).")
+        _reference_tasks(tasks, reference)
         deficits = tasks[tasks["status"] == MASTERY[2]]
         if not deficits.empty:
             st.markdown("Не освоены: " + ", ".join(f"задание {t} ({format_decimal(c, 1)} %)"
@@ -128,6 +149,27 @@ def show_work(data: Dataset, work: Work, *, scales: tuple[Scale, ...],
     bins, found = work_histogram(chosen, scales)
     st.altair_chart(charts.score_histogram(bins, found, title="Распределение первичных баллов"),
                     width="stretch")
+
+
+def _reference_tasks(tasks: pd.DataFrame, reference: pd.DataFrame) -> None:
+    """Task completion next to the reference levels' («Регион», «РФ» …) and the difference from
+    the first of them (the region when loaded)."""
+    compared = work_reference_tasks(tasks, reference)
+    levels = [c for c in compared.columns if c in _LEVEL_LABELS]
+    if not levels:
+        return
+    first = levels[0]
+    view = pd.DataFrame({
+        "Задание": compared["task"], "Уровень": compared["level"].where(
+            compared["level"] != "", "—"),
+        "Выполнение, %": compared["completion"].map(lambda v: format_decimal(v, 1) or "—"),
+        **{f"{_LEVEL_LABELS[lv]}, %": compared[lv].map(lambda v: format_decimal(v, 1) or "—")
+           for lv in levels},
+        f"Разница с «{_LEVEL_LABELS[first]}», п.п.": (compared["completion"] - compared[first])
+        .map(lambda v: format_decimal(v, 1) or "—"),
+    })
+    st.markdown("**Выполнение заданий и справочные данные**")
+    st.dataframe(view, hide_index=True, width="stretch")
 
 
 def _skills(tasks: pd.DataFrame, catalog: pd.DataFrame, thresholds: Thresholds) -> None:

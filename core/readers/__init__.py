@@ -24,6 +24,7 @@ from core.readers import (
     load,
     netschool_report,
     netschool_tabel,
+    reference,
     template,
     vpr_description,
     vpr_dump,
@@ -44,7 +45,7 @@ __all__ = [
 # Order matters: the most specific signatures first; the generic ones last.
 READERS: list[ModuleType] = [
     netschool_tabel, netschool_report, vpr_report, vpr_protocol, vpr_dump, vpr_description,
-    exam_protocol, destinations, template, load, wide_sheet,
+    exam_protocol, destinations, reference, template, load, wide_sheet,
 ]
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, aliased, class_mapper
 from sqlmodel import Session, SQLModel, col, func
 
 from core.dates import format_date, parse_date
-from core.model import Scope, catalog_years
+from core.model import REFERENCE_COLUMNS, Scope, catalog_years
 from core.names import PERIODS, grade_of, is_participant_code, procedure_kind
 from dashboard.models import (
     AcademicYear,
@@ -26,6 +26,7 @@ from dashboard.models import (
     Period,
     Procedure,
     Pupil,
+    Reference,
     Result,
     School,
     SchoolClass,
@@ -397,6 +398,22 @@ def _write_catalog(session: Session, ids: Ids, upload_id: int, frame: pd.DataFra
     bulk_insert(session, "task_catalog", ("upload_id", *CATALOG_FIELDS), rows)
 
 
+def _write_reference(session: Session, ids: Ids, upload_id: int, frame: pd.DataFrame,
+                     context: Context) -> None:
+    if frame.empty:
+        return
+    numbers = ("mean_score", "sd", "p2", "p3", "p4", "p5", "lowered", "confirmed", "raised")
+    columns: dict[str, list[Any]] = {
+        **{name: _text(frame[name].tolist())
+           for name in ("year", "procedure", "subject", "level", "tasks")},
+        **{name: _numbers(frame[name].tolist()) for name in numbers},
+        **{name: [None if pd.isna(v) else int(v) for v in frame[name].tolist()]
+           for name in ("grade", "participants")}}
+    rows = list(zip([upload_id] * len(frame), *(columns[c] for c in REFERENCE_COLUMNS),
+                    strict=True))
+    bulk_insert(session, "reference", ("upload_id", *REFERENCE_COLUMNS), rows)
+
+
 # ---------------------------------------------------------------------------------------------
 # Readers: (session, scope) → a frame with the columns of core.model.TABLES[name].
 
@@ -517,6 +534,18 @@ def _read_catalog(session: Session, scope: Scope) -> pd.DataFrame:
     return pd.DataFrame(session.execute(stmt).all(), columns=list(CATALOG_FIELDS))
 
 
+def _read_reference(session: Session, scope: Scope) -> pd.DataFrame:
+    """The twin of :func:`core.model.filter_reference`: reference rows of the scope's years,
+    procedures and subjects, whatever the school."""
+    stmt = select(*(getattr(Reference, c) for c in REFERENCE_COLUMNS)).order_by(
+        col(Reference.id))
+    for column, values in ((Reference.year, scope.years), (Reference.procedure, scope.procedures),
+                           (Reference.subject, scope.subjects)):
+        if values:
+            stmt = stmt.where(col(column).in_(values))
+    return pd.DataFrame(session.execute(stmt).all(), columns=list(REFERENCE_COLUMNS))
+
+
 @dataclass(frozen=True)
 class StoredTable:
     name: str  # a key of core.model.TABLES
@@ -542,4 +571,5 @@ STORED: tuple[StoredTable, ...] = (
     StoredTable("teacher_load", TeacherLoad, _write_load, _read_load),
     StoredTable("destinations", Destination, _write_destinations, _read_destinations),
     StoredTable("task_catalog", TaskCatalog, _write_catalog, _read_catalog),
+    StoredTable("reference", Reference, _write_reference, _read_reference),
 )

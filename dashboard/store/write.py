@@ -17,6 +17,7 @@ from core.dates import format_date, parse_date
 from core.intake import (
     CATALOG_SCOPE,
     LOAD_SCOPE,
+    REFERENCE_SCOPE,
     EarlierUpload,
     IntakeDecision,
     IntakeStatus,
@@ -34,6 +35,7 @@ from dashboard.models import (
     Procedure,
     Pupil,
     PupilLink,
+    Reference,
     Result,
     School,
     SchoolClass,
@@ -110,22 +112,30 @@ def intake_state(*, session: Session, parsed: ParsedFile) -> StoredState:
                            col(TeacherLoad.class_label), col(Subject.name)))
         loads = pd.DataFrame(session.execute(stmt2).all(),
                              columns=["upload_id", *LOAD_SCOPE, "rows"])
-    catalogs = pd.DataFrame(columns=["upload_id", *CATALOG_SCOPE, "rows"])
-    if not parsed.task_catalog.empty:
-        scope = [getattr(TaskCatalog, c) for c in CATALOG_SCOPE]
-        stmt3 = (select(col(TaskCatalog.upload_id), *scope, func.count())
-                 .where(col(TaskCatalog.subject).in_(sorted(set(parsed.task_catalog["subject"]))))
-                 .group_by(col(TaskCatalog.upload_id), *scope))
-        catalogs = pd.DataFrame(session.execute(stmt3).all(),
-                                columns=["upload_id", *CATALOG_SCOPE, "rows"])
-    uploads = _earlier(session, {int(u) for frame in (pupils, loads, catalogs)
+    catalogs = _scope_rows(session, TaskCatalog, CATALOG_SCOPE, parsed.task_catalog)
+    references = _scope_rows(session, Reference, REFERENCE_SCOPE, parsed.reference)
+    uploads = _earlier(session, {int(u) for frame in (pupils, loads, catalogs, references)
                                  for u in frame["upload_id"]})
     return StoredState(
         uploads=uploads,
         same_bytes=None if same is None else EarlierUpload(
             int(same[0]), str(same[1]), same[2],
             tuple(json.loads(same[3]).get("Школа", []) if same[3] else ())),
-        result_pupils=pupils, load_scopes=loads, catalog_scopes=catalogs)
+        result_pupils=pupils, load_scopes=loads, catalog_scopes=catalogs,
+        reference_scopes=references)
+
+
+def _scope_rows(session: Session, model: type[TaskCatalog] | type[Reference],
+                scope: tuple[str, ...], new: pd.DataFrame) -> pd.DataFrame:
+    """upload_id, scope…, rows: earlier rows of a table kept per scope and no school (a work
+    description, reference rows) in the subjects of ``new``."""
+    if new.empty:
+        return pd.DataFrame(columns=["upload_id", *scope, "rows"])
+    columns = [getattr(model, c) for c in scope]
+    stmt = (select(col(model.upload_id), *columns, func.count())
+            .where(col(model.subject).in_(sorted(set(new["subject"]))))
+            .group_by(col(model.upload_id), *columns))
+    return pd.DataFrame(session.execute(stmt).all(), columns=["upload_id", *scope, "rows"])
 
 
 def save_upload(*, session: Session, parsed: ParsedFile, uploaded_by: str = "",
@@ -160,6 +170,7 @@ def save_upload(*, session: Session, parsed: ParsedFile, uploaded_by: str = "",
         _delete_results(session, ids, decision.replaced_results)
         _delete_load(session, ids, decision.replaced_load)
         _delete_catalog(session, decision.replaced_catalog)
+        _delete_reference(session, decision.replaced_reference)
         _mark_replaced(session, {c.upload.upload_id for c in decision.conflicts})
     context: dict[str, Any] = {}
     for table in STORED:
@@ -201,6 +212,13 @@ def _describe_scope(parsed: ParsedFile) -> dict[str, list[str]]:
     if r.empty and not catalog.empty:
         return {"Год ВПР": sorted(set(catalog["year"])), "Предметы": sorted(set(catalog["subject"])),
                 "Параллель": sorted({str(g) for g in catalog["grade"].dropna()})}
+    reference = parsed.reference
+    if r.empty and not reference.empty:
+        return {"Учебный год": sorted(set(reference["year"])),
+                "Процедура": sorted(set(reference["procedure"])),
+                "Предметы": sorted(set(reference["subject"])),
+                "Параллель": sorted({str(g) for g in reference["grade"].dropna()}),
+                "Уровень": sorted(set(reference["level"]))}
     if r.empty:
         schools = sorted(schools_of(parsed))
         return {"Школа": schools} if schools else {}
@@ -258,6 +276,17 @@ def _delete_catalog(session: Session, scopes: pd.DataFrame) -> None:
             col(TaskCatalog.part) == str(rec["part"]),
             col(TaskCatalog.grade).is_(None) if grade is None or pd.isna(grade)
             else col(TaskCatalog.grade) == int(grade)))
+
+
+def _delete_reference(session: Session, scopes: pd.DataFrame) -> None:
+    for rec in scopes.to_dict("records"):
+        grade = rec["grade"]
+        session.execute(delete(Reference).where(
+            col(Reference.upload_id) == int(rec["upload_id"]),
+            *(col(getattr(Reference, name)) == str(rec[name])
+              for name in ("year", "procedure", "subject", "level")),
+            col(Reference.grade).is_(None) if grade is None or pd.isna(grade)
+            else col(Reference.grade) == int(grade)))
 
 
 def _mark_replaced(session: Session, upload_ids: set[int]) -> None:

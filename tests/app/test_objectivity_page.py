@@ -77,7 +77,7 @@ def test_vpr_page_shows_the_task_analysis(database: str) -> None:
     assert stats.iloc[0]["Класс"] == "Все выбранные" and stats.iloc[0]["Участников"] == 66
     at.radio(key="vpr_by").set_value("Класс").run()
     at.selectbox(key="vpr_class").set_value("4Б").run()
-    assert any("класс 4Б (n = 23)" in s for s in shown(at.subheader))
+    assert any("класс 4Б (n = 23)" in s.replace("\u00a0", " ") for s in shown(at.subheader))
 
 
 def test_contradicting_thresholds_are_refused(database: str) -> None:

@@ -190,6 +190,6 @@ def test_a_vpr_protocol_without_a_scale_is_never_invisible(database: str) -> Non
     vpr = _open(_app(), "vpr")
     assert not vpr.exception
     assert any("нет шкалы перевода" in w for w in shown(vpr.warning))
-    assert [s for s in shown(vpr.subheader) if "(n = 3)" in s]
+    assert [s for s in shown(vpr.subheader) if "(n = 3)" in s.replace("\u00a0", " ")]
     stats = vpr.dataframe[0].value
     assert stats.iloc[0]["Участников"] == 3 and stats.iloc[0]["Средний балл"] == "11,3"

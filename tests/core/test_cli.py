@@ -143,3 +143,24 @@ def test_unknown_period_option_is_exit_2(tmp_path: Path) -> None:
     run = _run("summary", str(path), "--period", "весна")
     assert run.returncode == 2 and run.stderr == (
         "неверный период «весна»: ожидается «1 четверть», «2 полугодие», «3 триместр» или «год»\n")
+
+
+def test_reference_rows_give_o7_for_one_school_and_are_refused_twice(tmp_path: Path) -> None:
+    import openpyxl
+
+    from core.template import reference_template_xlsx
+
+    ref, again = tmp_path / "справочные.xlsx", tmp_path / "справочные (2).xlsx"
+    ref.write_bytes(reference_template_xlsx())
+    vpr = str(ROOT / "sample_data" / "vpr_2025.xlsx")  # one school, ВПР 2024/2025 Математика 4
+    alone = _run("checks", vpr, "--school", "Школа", "--out", str(tmp_path / "a.csv"))
+    assert "не вычисляется: O7" in alone.stderr
+    run = _run("checks", vpr, str(ref), "--school", "Школа", "--out", str(tmp_path / "o.csv"))
+    assert run.returncode == 0, run.stderr
+    assert "не вычисляется: O7" not in run.stderr
+    book = openpyxl.load_workbook(ref)
+    book["Данные"]["F3"] = 15300  # another file (other bytes) with the same region row
+    book.save(again)
+    twice = _run("checks", vpr, str(ref), str(again), "--out", str(tmp_path / "t.csv"))
+    _assert_one_line_error(twice, "справочные (2).xlsx")
+    assert "справочная строка за тот же год" in twice.stderr

@@ -131,7 +131,8 @@ def test_o1_thirteen_of_twenty_lowered_is_high() -> None:
     assert "у 65,0 % учеников отметка за работу ниже отметки по журналу (пар «работа — журнал»: 20)" \
         in f.explanation
     assert "мало данных" not in f.explanation
-    assert status(report, "O1") == CheckStatus("O1", True, "пар: 20")
+    assert status(report, "O1") == CheckStatus(
+        "O1", True, "по парам «отметка за работу — отметка по журналу»")
 
 
 def test_o1_half_lowered_is_medium() -> None:

@@ -94,7 +94,7 @@ def test_checks_cli_writes_the_contract(tmp_path: Path) -> None:
     assert lines[0] == ";".join(CHECKS_HEADER)
     levels = {line.split(";")[2] for line in lines[1:] if line}
     assert {"высокий", "средний", "информация"} <= levels
-    assert "не вычисляется: J2" in run.stderr
+    assert "не вычисляется: J4" in run.stderr
     # The O4 finding for 5В carries its threshold and n on the line.
     peak = next(line for line in lines if line.startswith("O4;") and ";5В;Математика;" in line
                 and Y1 in line)

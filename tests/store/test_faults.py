@@ -134,7 +134,7 @@ def test_a_migration_killed_at_any_moment_leaves_a_database_that_starts(tmp_path
         proc.stdout.close()
         engine = store.make_engine(url)  # no «table … already exists»
         with engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
         engine.dispose()
 
 
@@ -149,7 +149,7 @@ def test_tables_of_another_program_are_never_dropped(tmp_path: Path) -> None:
     engine = store.make_engine(url)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT sum FROM accounting")).scalar() == 42
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
     engine.dispose()
 
 

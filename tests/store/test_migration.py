@@ -63,7 +63,7 @@ def upgraded(db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
 
 def test_the_upgraded_schema_is_the_models(upgraded: Engine) -> None:
     with upgraded.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0004"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0005"
         diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
     assert diff == []
 

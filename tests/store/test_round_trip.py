@@ -68,7 +68,7 @@ def _keyed(dataset: Dataset) -> dict[str, pd.DataFrame]:
     tasks = dataset.tasks.copy()
     tasks["row_id"] = tasks["row_id"].astype(str).map(key_of)
     out["tasks"] = tasks
-    for name in ("lessons", "teacher_load", "destinations", "task_catalog"):
+    for name in ("lessons", "teacher_load", "destinations", "task_catalog", "reference"):
         out[name] = dataset.table(name)
     return {name: frame.sort_values(list(frame.columns), kind="stable").reset_index(drop=True)
             for name, frame in out.items()}
@@ -191,3 +191,55 @@ def test_work_descriptions_come_back_and_are_replaced_and_deleted(engine: Engine
         assert store.delete_upload(session=s, upload_id=upload_id)
         s.commit()
         assert len(store.load_dataset(session=s).task_catalog) == 15 + 29 + 20
+
+
+def _reference_files() -> list[ParsedFile]:
+    """The reference template (РФ, регион, муниципалитет of ВПР 2024/2025 Математика 4) and a
+    region row of Русский язык 5 with two tasks."""
+    from core.template import reference_template_xlsx
+    from tests.core.readers_builders import xlsx_bytes
+
+    header = ("Учебный год", "Процедура", "Предмет", "Параллель", "Уровень", "Участников",
+              "Средний первичный балл", "SD", "% понизили", "Задание 1, %", "Задание 2, %")
+    other = xlsx_bytes({"Данные": [header, ("2024/2025", "ВПР", "Русский язык", 5, "Регион",
+                                            900, 20.5, None, 25.0, 71.5, None)]})
+    return [parse_file(reference_template_xlsx(), "Справочные.xlsx"),
+            parse_file(other, "Регион русский.xlsx")]
+
+
+def test_reference_rows_come_back_and_are_replaced_and_deleted(engine: Engine) -> None:
+    files = _reference_files()
+    _save_all(engine, files)
+    with Session(engine) as s:
+        _assert_same(store.load_dataset(session=s), build_dataset(files))
+        scoped = store.load_dataset(session=s, scope=Scope.of(year="2024/2025",
+                                                              subject="Русский язык"))
+        _assert_same(scoped, build_dataset(files).filter(Scope.of(year="2024/2025",
+                                                                   subject="Русский язык")))
+        assert scoped.reference["tasks"].tolist() == ["1=71.5"]
+        assert store.load_dataset(session=s, scope=Scope.of(year="2023/2024")).reference.empty
+        uploads = store.list_uploads(session=s)
+    assert sorted(uploads["reference"]) == [1, 3]
+    # the same region row again (another file): a conflict, then a replacement of that row only
+    region = files[0].reference[files[0].reference["level"] == "регион"].assign(lowered=40.0)
+    again = replace(files[0], file_name="Регион (исправленный).xlsx", sha256="другой",
+                    reference=region.reset_index(drop=True))
+    with Session(engine) as s:
+        decision = store.save_upload(session=s, parsed=again).decision
+        assert decision.status is IntakeStatus.CONFLICT
+        assert {c.reason for c in decision.conflicts} == {"reference"}
+        s.rollback()
+    with Session(engine) as s:
+        assert store.save_upload(session=s, parsed=again, replace=True).saved
+        s.commit()
+        reference = store.load_dataset(session=s).reference
+        statuses = store.list_uploads(session=s).set_index("file_name")["status"]
+    assert len(reference) == 4
+    assert reference.set_index(["subject", "level"])["lowered"][("Математика", "регион")] == 40.0
+    assert statuses["Справочные.xlsx"] == "заменено частично"
+    with Session(engine) as s:
+        upload_id = int(store.list_uploads(session=s).set_index("file_name")["id"][
+            "Регион русский.xlsx"])
+        assert store.delete_upload(session=s, upload_id=upload_id)
+        s.commit()
+        assert store.load_dataset(session=s).reference["subject"].tolist() == ["Математика"] * 3
