@@ -28,3 +28,43 @@ def shown(elements: Iterable[object]) -> list[str]:
     (dashboard.text.plain), so AppTest's raw values carry backslashes and zero-width spaces."""
     return [re.sub(r"\\(.)", r"\1", str(e.value)).replace("\u200b", "")  # type: ignore[attr-defined]
             for e in elements]
+
+
+@pytest.fixture(scope="session")
+def demo_database_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demonstration school saved once per session (loading it takes ~15 s)."""
+    import os
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    before = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    try:
+        from dashboard import services
+
+        services.load_demo()
+    finally:
+        if before is None:
+            os.environ.pop("DATABASE_URL", None)
+        else:
+            os.environ["DATABASE_URL"] = before
+    return path
+
+
+@pytest.fixture
+def demo_database(demo_database_file: Path, tmp_path: Path,
+                  monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A private copy of the demonstration school's database for one test."""
+    import shutil
+
+    copy = tmp_path / "demo.db"
+    for suffix in ("", "-wal", "-shm"):  # the write-ahead log holds the newest pages
+        source = demo_database_file.with_name(demo_database_file.name + suffix)
+        if source.exists():
+            shutil.copyfile(source, copy.with_name(copy.name + suffix))
+    url = f"sqlite:///{copy}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    yield url
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()

@@ -20,8 +20,7 @@ def _metrics(at: AppTest) -> list[str]:
     return [str(m.value) for m in at.metric]
 
 
-def test_objectivity_page_counts_the_planted_findings(database: str) -> None:
-    services.load_demo()
+def test_objectivity_page_counts_the_planted_findings(demo_database: str) -> None:
     at = _open("objectivity")
     assert not at.exception and not at.error
     assert at.selectbox(key="obj_year").value == "2024/2025"  # the newest year by default
@@ -47,8 +46,7 @@ def test_objectivity_page_counts_the_planted_findings(database: str) -> None:
     assert {"5Б", "5В"} <= set(high["Класс"])
 
 
-def test_thresholds_from_settings_change_the_findings(database: str) -> None:
-    services.load_demo()
+def test_thresholds_from_settings_change_the_findings(demo_database: str) -> None:
     services.save_thresholds({"lowered_high": 99.0})
     assert services.thresholds() == Thresholds().with_values({"lowered_high": 99})
     at = _open("objectivity")
@@ -68,8 +66,7 @@ def test_settings_page_edits_thresholds(database: str) -> None:
     assert services.thresholds().lowered_high == 70.0
 
 
-def test_vpr_page_shows_the_task_analysis(database: str) -> None:
-    services.load_demo()
+def test_vpr_page_shows_the_task_analysis(demo_database: str) -> None:
     at = _open("vpr")
     assert not at.exception and not at.error
     assert at.selectbox(key="vpr_work").value.label == "ВПР 2024/2025, Математика, 4 кл."
@@ -90,7 +87,7 @@ def test_contradicting_thresholds_are_refused(database: str) -> None:
     assert at.number_input(key="threshold_copy_probability").step == 0.01
 
 
-def test_page_findings_equal_the_cli_for_every_year(database: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_page_findings_equal_the_cli_for_every_year(demo_database: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """The page reads one year (and the year before, for O8); the CLI reads every file: the
     findings of each year are the same bytes."""
     import csv
@@ -102,7 +99,6 @@ def test_page_findings_equal_the_cli_for_every_year(database: str, tmp_path) -> 
     from dashboard.ingest import DEMO_SCHOOL, demo_files
     from tests.app.conftest import ROOT
 
-    services.load_demo()
     out = tmp_path / "checks.csv"
     subprocess.run([sys.executable, "-m", "core", "checks", *map(str, demo_files()), "--school",
                     DEMO_SCHOOL, "--out", str(out)], cwd=ROOT, check=True, capture_output=True)

@@ -18,8 +18,7 @@ from dashboard.navigation import page_path
 from tests.app.conftest import APP
 
 
-def test_reference_rows_appear_on_the_vpr_page(database: str) -> None:
-    services.load_demo()
+def test_reference_rows_appear_on_the_vpr_page(demo_database: str) -> None:
     outcome = services.save_file(parse_file(reference_template_xlsx(),
                                             "Шаблон_справочные_данные.xlsx"))
     assert outcome.upload_id is not None and outcome.counts == {**outcome.counts, "reference": 3}

@@ -10,7 +10,6 @@ import io
 import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
-from dashboard import services
 from dashboard.navigation import page_path
 from sample_data.generate import TASKS
 from tests.app.conftest import APP, shown
@@ -43,8 +42,7 @@ def _statuses(at: AppTest) -> set[str]:
     return found
 
 
-def test_a_work_description_gives_the_vpr_page_levels_and_skills(database: str) -> None:
-    services.load_demo()
+def test_a_work_description_gives_the_vpr_page_levels_and_skills(demo_database: str) -> None:
     at = _vpr_page()
     assert at.selectbox(key="vpr_work").value.label == "ВПР 2024/2025, Математика, 4 кл."
     assert any("«Описание работы»" in i for i in shown(at.info))
