@@ -126,12 +126,12 @@ def _form(scales: list[Scale], locked: bool) -> None:
                                      key="scale_grade")
         bands = st.columns(4)
         texts = {m: bands[i].text_input(f"Баллы на «{m}»", key=f"scale_b{m}",
-                                        placeholder=("0–6", "7–10", "11–14", "15–20")[i])
+                                        placeholder="например, " + ("0–6", "7–10", "11–14", "15–20")[i])
                  for i, m in enumerate(MARKS)}
         total = st.number_input("Максимальный первичный балл работы", min_value=1,
                                 max_value=500, step=1, key="scale_max")
         source = st.text_input("Источник шкалы", key="scale_source",
-                               placeholder="ФИОКО, Описание проверочной работы ВПР 2022, "
+                               placeholder="например: ФИОКО, Описание проверочной работы ВПР 2022, "
                                            "рекомендации по переводу баллов в отметки")
         url = st.text_input("Ссылка на источник (необязательно)", key="scale_url")
         submitted = st.form_submit_button("Сохранить шкалу", type="primary", disabled=locked)
