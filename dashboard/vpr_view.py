@@ -70,14 +70,14 @@ def _statistics(written: pd.DataFrame, reference: pd.DataFrame) -> None:
         r = frame.iloc[0]
         rows.append({"Класс": label, "Участников": int(r["n"]),
                      **{f"«{m}», %": format_decimal(r[f"p{m}"], 1) for m in "2345"},
-                     "Средняя отметка": format_decimal(r["mean_mark"], 2) or "—",
+                     "Ср. отметка": format_decimal(r["mean_mark"], 2) or "—",
                      "Средний балл": format_decimal(r["mean_score"], 1),
                      "Выполнение, %": format_decimal(r["completion"], 1) or "—"})
     for ref in reference.to_dict("records"):  # справочные строки (ФИС ОКО «Аналитика»)
         rows.append({"Класс": _LEVEL_LABELS.get(ref["level"], ref["level"]),
                      "Участников": "" if pd.isna(ref["participants"]) else int(ref["participants"]),
                      **{f"«{m}», %": format_decimal(ref[f"p{m}"], 1) or "—" for m in "2345"},
-                     "Средняя отметка": "—",
+                     "Ср. отметка": "—",
                      "Средний балл": format_decimal(ref["mean_score"], 1) or "—",
                      "Выполнение, %": "—"})
     table = pd.DataFrame(rows)
